@@ -1,0 +1,105 @@
+"""Fold a learner's text into a canonical form for matching, remembering where
+every folded character came from so findings can point at the text as typed.
+
+The same folding is applied to rule patterns, so editors write patterns in
+natural spelling (accents, niqqud, hamza and all) and they still match text
+typed without them.
+"""
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+# Characters that are folded to another character before anything else.
+_SUBSTITUTE = {
+    # apostrophes and quotes: learners type curly, straight and accent-like ones
+    "\u2019": "'", "\u2018": "'", "\u201b": "'", "\u02bc": "'", "\u00b4": "'",
+    "`": "'", "\u2032": "'", "\u05f3": "'",
+    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"',
+    "\u00ab": '"', "\u00bb": '"', "\u05f4": '"',
+    # dashes and the Hebrew maqaf join words like a hyphen
+    "\u2010": "-", "\u2011": "-", "\u2013": "-", "\u2014": "-", "\u05be": "-",
+    # Arabic punctuation, so sentence splitting sees it
+    "\u060c": ",", "\u061b": ";", "\u061f": "?", "\u06d4": ".",
+    "\u2026": "...",
+    # Arabic letter variants that keyboards and writers use interchangeably
+    "\u0671": "\u0627",  # alef wasla -> alef
+    "\u0649": "\u064a",  # alef maqsura -> yeh
+    "\u0629": "\u0647",  # teh marbuta -> heh
+    "\u06cc": "\u064a",  # Persian yeh -> yeh
+    "\u06a9": "\u0643",  # keheh -> kaf
+}
+# Invisible characters that carry no letter: tatweel and format controls.
+_DROP = {"\u0640", "\u200b", "\u200c", "\u200d", "\u200e", "\u200f", "\ufeff", "\u00ad",
+         "\u2066", "\u2067", "\u2068", "\u2069", "\u202a", "\u202b", "\u202c", "\u202d", "\u202e"}
+
+
+@lru_cache(maxsize=4096)
+def fold_char(ch: str) -> str:
+    """Folded form of one character ('' when it vanishes, e.g. a combining mark)."""
+    if ch in _DROP:
+        return ""
+    ch = _SUBSTITUTE.get(ch, ch)
+    out = []
+    # NFD splits accents, niqqud, harakat and hamza off their base letters.
+    for part in unicodedata.normalize("NFD", ch.casefold()):
+        if unicodedata.category(part) in ("Mn", "Me"):
+            continue
+        if part.isdigit() and not part.isascii():
+            part = str(unicodedata.digit(part, part))
+        out.append(_SUBSTITUTE.get(part, part))
+    return "".join(out)
+
+
+def fold(text: str) -> str:
+    """Folded copy of text with no offset map (for patterns and key terms)."""
+    return Folded.of(text).text
+
+
+@dataclass(frozen=True)
+class Folded:
+    """A folded text plus, for each folded character, its span in the original."""
+
+    original: str
+    text: str
+    starts: tuple[int, ...]
+    ends: tuple[int, ...]
+    line_breaks: frozenset[int]  # folded indices of spaces that stood for a line break
+
+    @classmethod
+    def of(cls, original: str) -> "Folded":
+        chars: list[str] = []
+        starts: list[int] = []
+        ends: list[int] = []
+        breaks: set[int] = set()
+        in_space = False
+        for i, ch in enumerate(original):
+            if ch.isspace():
+                # Any run of white space becomes one space, mapped to its first character.
+                if not in_space:
+                    chars.append(" ")
+                    starts.append(i)
+                    ends.append(i + 1)
+                    in_space = True
+                if ch in "\n\r\u2028\u2029":
+                    breaks.add(len(chars) - 1)
+                continue
+            in_space = False
+            folded = fold_char(ch)
+            if not folded:
+                # A mark belongs to the letter before it: widen that letter's span.
+                if ends:
+                    ends[-1] = i + 1
+                continue
+            for part in folded:
+                chars.append(part)
+                starts.append(i)
+                ends.append(i + 1)
+        return cls(original, "".join(chars), tuple(starts), tuple(ends), frozenset(breaks))
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """Original (start, end) of the folded slice text[start:end]."""
+        if end <= start:
+            raise ValueError("empty span")
+        return self.starts[start], self.ends[end - 1]
