@@ -50,6 +50,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print the report as one JSON object")
     parser.add_argument("file", nargs="?", help="file to check (default: standard input)")
     args = parser.parse_args(argv)
+    sys.stdout.reconfigure(encoding="utf-8")  # reports carry Greek, Arabic, Hebrew text
     try:
         report = check(_read(args.file), args.lang, args.scenario)
     except (CheckInputError, RuleDataError) as exc:

@@ -35,7 +35,12 @@ class Scenario:
     texts: dict[str, ScenarioText]
 
     def text(self, lang: str) -> ScenarioText:
+        if lang not in self.texts:
+            raise RuleDataError(f"scenarios/{self.id}.toml: [{lang}] is missing")
         return self.texts[lang]
+
+    def missing_languages(self) -> list[str]:
+        return [lang for lang in LANGUAGES if lang not in self.texts]
 
 
 def scenario_ids() -> list[str]:
@@ -43,8 +48,27 @@ def scenario_ids() -> list[str]:
     return sorted(p.name[:-5] for p in folder.iterdir() if p.name.endswith(".toml"))
 
 
+def _scenario_text(table, where: str) -> ScenarioText:
+    if not isinstance(table, dict):
+        raise RuleDataError(f"{where} must be a table")
+    for key, kind in FIELDS.items():
+        value = table.get(key)
+        if not isinstance(value, kind) or not value:
+            raise RuleDataError(f"{where}: '{key}' is missing or not a non-empty {kind.__name__}")
+        if kind is list and not all(isinstance(v, str) and v.strip() for v in value):
+            raise RuleDataError(f"{where}: every entry of '{key}' must be a non-empty string")
+    unknown = set(table) - set(FIELDS)
+    if unknown:
+        raise RuleDataError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
+    return ScenarioText(
+        title=table["title"], situation=table["situation"], customer=table["customer"],
+        key_terms=tuple(table["key_terms"]), hints=tuple(table["hints"]),
+        model_answer=table["model_answer"])
+
+
 @lru_cache(maxsize=None)
 def scenario(scenario_id: str) -> Scenario:
+    """A scenario by id; KeyError when there is no such scenario file."""
     if not isinstance(scenario_id, str) or not _ID.match(scenario_id) or scenario_id not in scenario_ids():
         raise KeyError(scenario_id)
     filename = f"scenarios/{scenario_id}.toml"
@@ -52,22 +76,10 @@ def scenario(scenario_id: str) -> Scenario:
     principle = data.get("principle")
     if not isinstance(principle, str):
         raise RuleDataError(f"{filename}: 'principle' (the page slug) is missing")
-    texts = {}
-    for lang in LANGUAGES:
-        table = data.get(lang)
-        where = f"{filename}: [{lang}]"
-        if not isinstance(table, dict):
-            raise RuleDataError(f"{where} is missing")
-        for key, kind in FIELDS.items():
-            value = table.get(key)
-            if not isinstance(value, kind) or not value:
-                raise RuleDataError(f"{where}: '{key}' is missing or not a non-empty {kind.__name__}")
-            if kind is list and not all(isinstance(v, str) and v.strip() for v in value):
-                raise RuleDataError(f"{where}: every entry of '{key}' must be a non-empty string")
-        texts[lang] = ScenarioText(
-            title=table["title"], situation=table["situation"], customer=table["customer"],
-            key_terms=tuple(table["key_terms"]), hints=tuple(table["hints"]),
-            model_answer=table["model_answer"])
+    unknown = set(data) - set(LANGUAGES) - {"principle"}
+    if unknown:
+        raise RuleDataError(f"{filename}: unknown key(s) or language(s) {', '.join(sorted(unknown))}")
+    texts = {lang: _scenario_text(data[lang], f"{filename}: [{lang}]") for lang in LANGUAGES if lang in data}
     return Scenario(scenario_id, principle, texts)
 
 

@@ -1,0 +1,47 @@
+# The handbook's commands. `make serve` and `make test` set up everything they
+# need on a fresh Debian machine: a Python venv (pinned), npm packages (lock
+# file), and Debian's chromium for the browser tests.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+export NO_MKDOCS_2_WARNING := 1
+
+.PHONY: setup serve build test bench bench-checker bench-browser clean
+
+$(VENV)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+/usr/bin/chromium:
+	$(SUDO) apt-get update -qq
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+
+setup: $(VENV)/.installed node_modules/.installed
+
+## serve: preview the site with live reload at http://127.0.0.1:8000
+serve: setup
+	$(BIN)/mkdocs serve --strict -a 127.0.0.1:8000
+
+## build: the static site, into site/, ready for any static host
+build: setup
+	$(BIN)/mkdocs build --strict -d site
+
+## test: every test (checker, Pyodide, site build, real browser, accessibility)
+test: setup /usr/bin/chromium
+	$(BIN)/python -m pytest
+
+## bench: latency figures for the checker and for the site in Chromium
+bench: bench-checker bench-browser
+bench-checker: setup
+	$(BIN)/python tests/benchmarks/bench_checker.py
+bench-browser: setup /usr/bin/chromium
+	$(BIN)/python tests/benchmarks/bench_browser.py
+
+clean:
+	rm -rf site $(VENV) node_modules .pytest_cache .hypothesis

@@ -1,0 +1,171 @@
+"""mkdocs-macros module: the handbook's page macros.
+
+    {{ exercise("plums") }}          an exercise: scenario, text box, feedback, rules
+    {{ exercise_list() }}            every exercise, linked to the page that holds it
+    {{ rule_reference() }}           every rule with its examples, from the checker's data
+    {{ principle_rules("say-sorry") }}  the rules a principle page teaches
+
+Everything is rendered from the checker's own data (checks/), in the page's
+language, so the site can never drift from what the checker does.
+"""
+from __future__ import annotations
+
+import html
+import json
+import sys
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+import checks  # noqa: E402
+from checks.rules import SEVERITIES  # noqa: E402
+
+STRINGS = tomllib.loads((Path(__file__).with_name("strings.toml")).read_text(encoding="utf-8"))
+DEFAULT_LANG = "en"
+
+
+class MacroError(Exception):
+    """A page uses a macro wrongly; the message names the page."""
+
+
+def _e(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+def _paragraphs(text: str) -> str:
+    return "".join(f"<p>{_e(' '.join(p.split()))}</p>" for p in text.split("\n\n") if p.strip())
+
+
+def page_lang(page) -> str:
+    return getattr(page.file, "locale", None) or DEFAULT_LANG
+
+
+def root_prefix(page) -> str:
+    """Relative path from the page to the site root ('' or '../' ...)."""
+    depth = len([part for part in page.url.split("/") if part]) if page.url else 0
+    if not page.url.endswith("/") and depth:
+        depth -= 1  # a file URL such as 404.html sits in its folder
+    return "../" * depth
+
+
+def lang_prefix(lang: str) -> str:
+    return "" if lang == DEFAULT_LANG else f"{lang}/"
+
+
+def render_example(example) -> str:
+    """An example text as HTML, its marked spans in <mark>."""
+    out, last = [], 0
+    for start, end in example.spans:
+        out.append(_e(example.text[last:start]))
+        out.append(f"<mark>{_e(example.text[start:end])}</mark>")
+        last = end
+    out.append(_e(example.text[last:]))
+    return "".join(out).replace("\n", "<br>")
+
+
+def define_env(env):
+    def _page():
+        return env.page
+
+    def _scenario(scenario_id: str):
+        try:
+            return checks.scenario(scenario_id)
+        except KeyError:
+            raise MacroError(
+                f"{_page().file.src_uri}: exercise('{scenario_id}'): there is no scenario "
+                f"'{scenario_id}' (checks/scenarios/ has: {', '.join(checks.scenario_ids())})") from None
+
+    @env.macro
+    def exercise(scenario_id: str) -> str:
+        page = _page()
+        lang = page_lang(page)
+        t = STRINGS[lang]
+        scenario = _scenario(scenario_id)
+        text = scenario.text(lang)  # RuleDataError names the file when a language is missing
+        rules = checks.language(lang)
+        root = root_prefix(page)
+        box = f"exercise-{scenario_id}-text"
+        rules_html = "".join(
+            f'<li data-check="{r.id}" data-check-severity="{r.severity}">'
+            f'<span class="exercise__rule-title">{_e(r.title)}</span> '
+            f'<span class="exercise__severity exercise__severity--{r.severity}">{_e(t["severity_" + r.severity])}</span>'
+            f'<span class="exercise__rule-message">{_e(r.message)}</span> '
+            f'<a href="{root}{lang_prefix(lang)}{r.principle}/">{_e(rules.principles[r.principle])}</a></li>'
+            for r in sorted(rules.rules, key=lambda r: SEVERITIES.index(r.severity)))
+        hints = "".join(f"<li>{_e(h)}</li>" for h in text.hints)
+        strings = {k: v for k, v in t.items()}
+        strings["rule_titles"] = {r.id: r.title for r in rules.rules}
+        config = json.dumps(strings, ensure_ascii=False).replace("</", "<\\/")
+        # One line per element, no blank lines: Markdown passes the block through untouched.
+        return "\n".join([
+            f'<div class="exercise" id="exercise-{scenario_id}" data-exercise="{scenario_id}" data-lang="{lang}" '
+            f'data-state="idle" data-root="{root}" lang="{lang}">',
+            f'<h3 class="exercise__title">{_e(text.title)}</h3>',
+            f'<div class="exercise__situation">{_paragraphs(text.situation)}</div>',
+            f'<blockquote class="exercise__customer"><strong>{_e(t["customer"])}:</strong> {_paragraphs(text.customer)}</blockquote>',
+            f'<details class="exercise__hints"><summary>{_e(t["hints"])}</summary><ul>{hints}</ul></details>',
+            f'<label class="exercise__label" for="{box}">{_e(t["your_reply"])}</label>',
+            f'<textarea id="{box}" class="exercise__text" rows="9" dir="auto" lang="{lang}" spellcheck="true"></textarea>',
+            '<div class="exercise__controls">'
+            f'<button type="button" class="md-button md-button--primary" data-action="check">{_e(t["check"])}</button> '
+            f'<button type="button" class="md-button" data-action="retry" hidden>{_e(t["retry"])}</button> '
+            f'<button type="button" class="md-button" data-action="reveal" hidden>{_e(t["reveal"])}</button>'
+            '</div>',
+            '<div class="exercise__status" role="status" aria-live="polite"><progress class="exercise__progress" hidden></progress><span class="exercise__status-text"></span></div>',
+            '<div class="exercise__feedback" hidden></div>',
+            f'<div class="exercise__model" hidden><h4>{_e(t["model_answer"])}</h4>{_paragraphs(text.model_answer)}</div>',
+            f'<details class="exercise__self-check" open><summary>{_e(t["self_check"])}</summary><ol class="exercise__rules">{rules_html}</ol></details>',
+            f'<script type="application/json" class="exercise__strings">{config}</script>',
+            '</div>',
+        ])
+
+    @env.macro
+    def exercise_list() -> str:
+        page = _page()
+        lang = page_lang(page)
+        principles = checks.language(lang).principles
+        lines = []
+        for scenario in checks.all_scenarios():
+            text = scenario.text(lang)
+            first = " ".join(text.situation.split()).split(". ")[0].rstrip(".") + "."
+            title = principles.get(scenario.principle)
+            where = f" ({_e(title)})" if title else ""
+            lines.append(f"- [{text.title}]({scenario.principle}.md#exercise-{scenario.id}){where}: {first}")
+        return "\n".join(lines)
+
+    @env.macro
+    def principle_rules(slug: str) -> str:
+        lang = page_lang(_page())
+        rules = [r for r in checks.language(lang).rules if r.principle == slug]
+        if not rules:
+            raise MacroError(f"{_page().file.src_uri}: principle_rules('{slug}'): no rule comes from '{slug}'")
+        t = STRINGS[lang]
+        return "\n".join(
+            f"- **{r.title}** (`{r.id}`, {t['severity_' + r.severity]}): {r.message} "
+            f"[→](rules.md#{r.id})" for r in rules)
+
+    @env.macro
+    def rule_reference() -> str:
+        lang = page_lang(_page())
+        rules = checks.language(lang)
+        t = STRINGS[lang]
+        out = []
+        for r in rules.rules:
+            bad = "".join(f"<li>{render_example(x)}</li>" for x in r.examples if x.fires)
+            good = "".join(f"<li>{render_example(x)}</li>" for x in r.examples if not x.fires)
+            out += [
+                f"## {r.title} {{#{r.id}}}",
+                "",
+                f"`{r.id}` · **{t['severity_' + r.severity]}** · "
+                f"[{rules.principles[r.principle]}]({r.principle}.md)",
+                "",
+                r.message,
+                "",
+                f'<div class="rule-examples" markdown="0"><div class="rule-examples__bad"><h4>✗</h4><ul>{bad}</ul></div>'
+                f'<div class="rule-examples__good"><h4>✓</h4><ul>{good}</ul></div></div>',
+                "",
+            ]
+        return "\n".join(out)

@@ -1,0 +1,61 @@
+"""MkDocs hooks (configured in mkdocs.yml under `hooks:`), run once the whole
+multilingual site is built:
+
+- serve the Pyodide runtime and the `checks` wheel from the site itself;
+- split the search index by language, so a reader searching Greek pages finds
+  Greek pages, analysed by the right lunr language (see overrides/main.html).
+"""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from mkdocs.plugins import event_priority
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import runtime  # noqa: E402  (this folder is not a package MkDocs knows)
+
+# lunr languages Material ships; Estonian has none, so its index is not stemmed.
+LUNR = {"en": ["en"], "el": ["el"], "ar": ["ar"], "he": ["he"], "et": ["en"]}
+PIPELINE = {"et": ["trimmer"]}
+
+
+def _languages(config) -> list[str]:
+    return [lang.locale for lang in config.plugins["i18n"].config.languages]
+
+
+def _default_language(config) -> str:
+    return next(lang.locale for lang in config.plugins["i18n"].config.languages if lang.default)
+
+
+def split_search_index(site_dir: Path, languages: list[str], default: str) -> None:
+    index_file = site_dir / "search" / "search_index.json"
+    if not index_file.exists():
+        return
+    merged = json.loads(index_file.read_text(encoding="utf-8"))
+    by_lang: dict[str, list] = {lang: [] for lang in languages}
+    for doc in merged["docs"]:
+        prefix = doc["location"].split("/", 1)[0]
+        if prefix in by_lang and prefix != default:
+            by_lang[prefix].append({**doc, "location": doc["location"][len(prefix) + 1:]})
+        else:
+            by_lang[default].append(doc)
+    for lang, docs in by_lang.items():
+        config = {**merged["config"], "lang": LUNR.get(lang, ["en"])}
+        if lang in PIPELINE:
+            config["pipeline"] = PIPELINE[lang]
+        folder = site_dir / "search" if lang == default else site_dir / lang / "search"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "search_index.json").write_text(
+            json.dumps({"config": config, "docs": docs}, ensure_ascii=False, separators=(",", ":")),
+            encoding="utf-8")
+
+
+@event_priority(-200)  # after mkdocs-static-i18n (-100) has built every language
+def on_post_build(config, **kwargs):
+    if getattr(config.plugins["i18n"], "building", False):
+        return  # a nested per-language build: wait for the outermost one
+    site_dir = Path(config.site_dir)
+    runtime.install_runtime(site_dir / "assets" / "pyodide")
+    split_search_index(site_dir, _languages(config), _default_language(config))

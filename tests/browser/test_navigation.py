@@ -1,0 +1,46 @@
+"""Languages in a real browser: the switcher stays on the same page, Arabic and
+Hebrew are right to left, and search finds the reader's own language."""
+import pytest
+
+import checks
+from checks import LANGUAGES
+
+PRINCIPLE = "say-sorry"
+
+
+def prefix(lang):
+    return "" if lang == "en" else f"{lang}/"
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_direction_and_language(page, server, lang):
+    page.goto(server.url + prefix(lang) + f"{PRINCIPLE}/")
+    assert page.get_attribute("html", "lang") == lang
+    assert page.get_attribute("html", "dir") == ("rtl" if lang in ("ar", "he") else "ltr")
+
+
+def test_language_switcher_stays_on_the_same_page(page, server):
+    page.goto(server.url + f"el/{PRINCIPLE}/")
+    links = page.eval_on_selector_all(".md-select__link[hreflang]", "as => as.map(a => [a.hreflang, a.href])")
+    targets = dict(links)
+    for lang in LANGUAGES:
+        assert targets[lang] == server.url + prefix(lang) + f"{PRINCIPLE}/", targets
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_search_finds_only_this_language(page, server, lang):
+    title = checks.language(lang).principles[PRINCIPLE]
+    word = max(title.replace(":", " ").replace(",", " ").split(), key=len)
+    page.goto(server.url + prefix(lang) + f"{PRINCIPLE}/")
+    page.locator("label.md-search__icon, .md-search__input").first.click()
+    page.locator(".md-search__input").fill(word)
+    page.wait_for_selector(".md-search-result__item", timeout=20_000)
+    hrefs = page.eval_on_selector_all(".md-search-result__item > a", "as => as.map(a => a.href)")
+    assert hrefs
+    others = [f"/{other}/" for other in LANGUAGES if other not in ("en", lang)]
+    for href in hrefs:
+        path = href[len(server.url) - 1:]
+        if lang == "en":
+            assert not any(path.startswith(o) for o in others), (word, href)
+        else:
+            assert path.startswith(f"/{lang}/"), (word, href)

@@ -1,0 +1,39 @@
+// Run the checker inside real Pyodide (the pinned npm package, offline) on a
+// list of cases, and print their findings as JSON: the same package the site
+// serves, loaded from its wheel.
+//   node tests/pyodide/run_checks.mjs WHEEL CASES.json [--bench N]
+import { readFileSync } from "node:fs";
+import { loadPyodide } from "pyodide";
+
+const [wheel, casesFile, flag, rounds] = process.argv.slice(2);
+const pyodide = await loadPyodide();
+pyodide.unpackArchive(new Uint8Array(readFileSync(wheel)), "wheel");
+pyodide.globals.set("cases_json", readFileSync(casesFile, "utf8"));
+pyodide.runPython(`
+import json, checks
+cases = json.loads(cases_json)
+def findings(case):
+    report = checks.check(case["text"], case["lang"], case.get("scenario"))
+    return [[f.rule, f.start, f.end] for f in report.findings]
+`);
+if (flag === "--bench") {
+  // Latency of one check, measured inside Pyodide, per case (after a warm-up).
+  const timeit = pyodide.runPython(`
+import time
+def timeit(n):
+    out = []
+    for case in cases:
+        findings(case)
+        samples = []
+        for _ in range(n):
+            t = time.perf_counter()
+            findings(case)
+            samples.append((time.perf_counter() - t) * 1000)
+        out.append(samples)
+    return json.dumps(out)
+timeit
+`);
+  console.log(timeit(Number(rounds || 200)));
+} else {
+  console.log(pyodide.runPython("json.dumps([findings(c) for c in cases])"));
+}

@@ -1,0 +1,87 @@
+"""The Python API: spans as offsets into the text exactly as typed (combining
+marks, emoji, curly quotes), report serialisation, and property tests that
+check() never raises on any string and every span matches its excerpt."""
+import json
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+import checks
+from checks import LANGUAGES, CheckInputError, check
+from checks.normalize import Folded
+
+
+def test_report_serialises_to_contract_json():
+    report = check("I'm sorry, but the courier lost it.", "en")
+    data = json.loads(report.to_json())
+    assert data["passed"] is False and data["lang"] == "en"
+    assert data == report.to_dict()
+
+
+def test_span_after_emoji_and_combining_marks_points_at_typed_text():
+    # U+1F600 is outside the BMP (one code point, two UTF-16 units); "e\u0301" is two code points.
+    text = "Caf\u0065\u0301 \U0001F600 I\u2019m sorry, but the courier lost it."
+    finding = next(f for f in check(text, "en").findings if f.rule == "apology-but")
+    assert text[finding.start:finding.end] == finding.excerpt == "I\u2019m sorry, but"
+    excuse = next(f for f in check(text, "en").findings if f.rule == "excuse")
+    assert excuse.excerpt == "the courier lost"
+
+
+def test_combining_mark_inside_a_match_stays_in_the_span():
+    text = "Mistakes we\u0301re made."
+    finding = next(f for f in check(text, "en").findings if f.rule == "evasive-passive")
+    assert finding.excerpt == "Mistakes we\u0301re made"
+
+
+def test_folding_keeps_an_offset_for_every_character():
+    doc = Folded.of("ΛΥΠΆΜΑΙ   πολύ\nآسفـــة  ﻿מְצַטֵּעֶרֶת")
+    assert len(doc.text) == len(doc.starts) == len(doc.ends)
+    assert "λυπαμαι πολυ" in doc.text
+    assert "اسفه" in doc.text  # hamza, tatweel, teh marbuta folded
+    assert "מצטערת" in doc.text  # niqqud removed
+
+
+def test_size_limit_and_empty_text():
+    with pytest.raises(CheckInputError, match="empty"):
+        check("  \n ", "en")
+    with pytest.raises(CheckInputError, match="limit"):
+        check("a" * (checks.MAX_CHARS + 1), "en")
+    check("a" * checks.MAX_CHARS, "en")  # at the limit is fine
+
+
+def test_unknown_language_and_scenario():
+    with pytest.raises(CheckInputError, match="unknown language"):
+        check("sorry", "de")
+    with pytest.raises(CheckInputError, match="unknown scenario"):
+        check("sorry", "en", "../../etc/passwd")
+
+
+def test_every_finding_links_to_its_principle_page_in_the_language():
+    for lang in LANGUAGES:
+        for finding in check("ok", lang).findings:
+            assert finding.url == ("" if lang == "en" else f"{lang}/") + finding.principle + "/"
+            assert finding.principle_title and finding.message
+
+
+texts = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=400)
+# Words from every language's rules, so matches (not just misses) get exercised.
+WORDS = ["sorry", "but", "I'm", "λυπάμαι", "αλλά", "آسف", "لكن", "vabandan", "aga", "מצטער", "אבל",
+         "\u0301", "\U0001F600", "\n", "  ", "’", "ـ", "you should have", "if", "courier"]
+mixed = st.lists(st.one_of(st.sampled_from(WORDS), texts), min_size=1, max_size=30).map(" ".join)
+
+
+@settings(max_examples=150, deadline=None)
+@given(text=st.one_of(texts, mixed), lang=st.sampled_from(LANGUAGES))
+def test_check_never_raises_and_spans_match_excerpts(text, lang):
+    try:
+        report = check(text, lang)
+    except CheckInputError:
+        assert not text.strip() or len(text) > checks.MAX_CHARS
+        return
+    for f in report.findings:
+        if f.start is None:
+            assert f.end is None and f.excerpt is None
+        else:
+            assert 0 <= f.start < f.end <= len(text)
+            assert text[f.start:f.end] == f.excerpt
+    assert report.passed == (not any(f.severity == "error" for f in report.findings))

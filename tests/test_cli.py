@@ -1,0 +1,83 @@
+"""The command-line contract of ../shared/spec/apology-rules.md: JSON shape,
+exit codes, and one-line errors with exit 2 for every kind of bad input."""
+import json
+import subprocess
+import sys
+
+import pytest
+
+from conftest import ROOT
+
+GOOD = ("Thank you for telling us, and I'm sorry we charged you twice. I have refunded the extra "
+        "payment today. Would that work for you? I'll call you on Friday to make sure it arrived.")
+WEAK = "I'm sorry, but you should have read the label."
+
+
+def run(*args, stdin: bytes | str = b""):
+    if isinstance(stdin, str):
+        stdin = stdin.encode()
+    return subprocess.run([sys.executable, "-m", "checks", *args], input=stdin, capture_output=True, cwd=ROOT)
+
+
+def test_json_shape_and_passed_exit_0():
+    result = run("--lang", "en", "--json", stdin=GOOD)
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert set(report) == {"lang", "scenario", "passed", "words", "findings"}
+    assert report["lang"] == "en" and report["scenario"] is None and report["passed"] is True
+    assert report["words"] == len(GOOD.split())
+    for finding in report["findings"]:
+        assert {"rule", "severity", "start", "end", "excerpt", "message", "principle"} <= set(finding)
+        assert finding["severity"] != "error"
+
+
+def test_not_passed_exit_1_with_spans():
+    result = run("--lang", "en", "--json", stdin=WEAK)
+    assert result.returncode == 1
+    report = json.loads(result.stdout)
+    but = next(f for f in report["findings"] if f["rule"] == "apology-but")
+    assert (but["start"], but["end"], but["excerpt"]) == (0, 14, "I'm sorry, but")
+    absent = next(f for f in report["findings"] if f["rule"] == "ask-missing")
+    assert absent["start"] is None and absent["end"] is None
+    # errors come first
+    severities = [f["severity"] for f in report["findings"]]
+    assert severities == sorted(severities, key=["error", "warning", "tip"].index)
+
+
+def test_reads_file_and_scenario(tmp_path):
+    reply = tmp_path / "reply.txt"
+    reply.write_text("Sorry about the plums, but normally we charge the difference.", encoding="utf-8")
+    result = run("--lang", "en", "--scenario", "plums", "--json", str(reply))
+    report = json.loads(result.stdout)
+    assert report["scenario"] == "plums"
+    assert {"apology-but", "condescension"} <= {f["rule"] for f in report["findings"]}
+
+
+def test_human_output_names_rules():
+    result = run("--lang", "en", stdin=WEAK)
+    assert result.returncode == 1
+    assert b"NOT PASSED" in result.stdout and b"apology-but" in result.stdout
+
+
+@pytest.mark.parametrize("args,stdin,message", [
+    (["--lang", "fr"], "sorry", "unknown language 'fr'"),
+    (["--lang", "en", "--scenario", "nope"], "sorry", "unknown scenario 'nope'"),
+    (["--lang", "en", "/no/such/file.txt"], "", "cannot read /no/such/file.txt"),
+    (["--lang", "en"], "   \n\t ", "the text is empty"),
+    (["--lang", "en"], "a" * 5001, "the limit is 5000"),
+    (["--lang", "en"], b"sorry \xff\xfe", "not valid UTF-8"),
+    ([], "sorry", "--lang"),
+    (["--lang", "en", "--bogus"], "sorry", "unrecognized arguments"),
+])
+def test_bad_input_is_one_line_exit_2(args, stdin, message):
+    result = run(*args, stdin=stdin)
+    assert result.returncode == 2
+    assert result.stdout == b""
+    err = result.stderr.decode()
+    assert message in err
+    assert err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_directory_is_unreadable(tmp_path):
+    result = run("--lang", "en", str(tmp_path))
+    assert result.returncode == 2 and b"cannot read" in result.stderr

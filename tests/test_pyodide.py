@@ -1,0 +1,44 @@
+"""The checker gives the same findings in real Pyodide (Node.js, offline) as in
+CPython, on every rule example of every language and every model answer."""
+import json
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+import checks
+from conftest import ROOT
+from rule_examples import cases
+
+sys.path.insert(0, str(ROOT / "macros"))
+import runtime  # noqa: E402  (the site's own wheel builder)
+
+
+def all_cases() -> list[dict]:
+    out = [{"text": ex.text, "lang": lang, "scenario": rule.scenario} for _, lang, rule, ex in cases()]
+    for scenario in checks.all_scenarios():
+        for lang, text in scenario.texts.items():
+            out.append({"text": text.model_answer, "lang": lang, "scenario": scenario.id})
+    return out
+
+
+def cpython_findings(case: dict) -> list:
+    report = checks.check(case["text"], case["lang"], case["scenario"])
+    return [[f.rule, f.start, f.end] for f in report.findings]
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="Node.js is not installed")
+def test_pyodide_matches_cpython(tmp_path):
+    wheel = runtime.build_wheel(tmp_path)
+    data = all_cases()
+    case_file = tmp_path / "cases.json"
+    case_file.write_text(json.dumps(data), encoding="utf-8")
+    result = subprocess.run(["node", str(ROOT / "tests" / "pyodide" / "run_checks.mjs"), str(wheel), str(case_file)],
+                            capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert result.returncode == 0, result.stderr[-3000:]
+    in_pyodide = json.loads(result.stdout.strip().splitlines()[-1])
+    assert len(in_pyodide) == len(data)
+    mismatches = [(c["lang"], c["text"][:60], got, cpython_findings(c))
+                  for c, got in zip(data, in_pyodide) if got != cpython_findings(c)]
+    assert not mismatches, mismatches[:5]

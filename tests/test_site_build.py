@@ -1,0 +1,62 @@
+"""The built site: every page in every language, the browser runtime served
+from the site itself, and one search index per language."""
+import hashlib
+import json
+import zipfile
+
+import pytest
+
+import checks
+from checks import LANGUAGES
+from conftest import ROOT
+
+PAGES = sorted(p.stem for p in (ROOT / "docs" / "en").glob("*.md"))
+
+
+def page_dir(site_dir, lang, slug):
+    folder = site_dir if lang == "en" else site_dir / lang
+    return folder if slug == "index" else folder / slug
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_page_is_written_and_built_in_every_language(site_dir, lang):
+    missing = [slug for slug in PAGES if not (ROOT / "docs" / lang / f"{slug}.md").exists()]
+    assert not missing, f"docs/{lang}/ lacks {missing}"
+    for slug in PAGES:
+        html = (page_dir(site_dir, lang, slug) / "index.html").read_text(encoding="utf-8")
+        assert f'<html lang="{lang}"' in html
+
+
+def test_principle_pages_end_with_an_exercise_and_rules_link_back(site_dir):
+    principles = set(checks.language("en").principles) | {"prepare", "recovery-paradox", "document"}
+    for lang in LANGUAGES:
+        for slug in principles:
+            html = (page_dir(site_dir, lang, slug) / "index.html").read_text(encoding="utf-8")
+            assert 'data-exercise="' in html, f"{lang}/{slug} has no exercise"
+    for rule in checks.catalogue():
+        html = (site_dir / "rules" / "index.html").read_text(encoding="utf-8")
+        assert f'id="{rule}"' in html
+
+
+def test_runtime_is_served_from_the_site_with_our_wheel(site_dir):
+    runtime = site_dir / "assets" / "pyodide"
+    for name in ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json"):
+        assert (runtime / name).is_file(), name
+    lock = json.loads((runtime / "pyodide-lock.json").read_text())
+    entry = lock["packages"]["checks"]
+    wheel = runtime / entry["file_name"]
+    assert hashlib.sha256(wheel.read_bytes()).hexdigest() == entry["sha256"]
+    names = zipfile.ZipFile(wheel).namelist()
+    assert "checks/engine.py" in names and "checks/rules/he.toml" in names and "checks/scenarios/plums.toml" in names
+
+
+def test_one_search_index_per_language(site_dir):
+    seen = 0
+    for lang in LANGUAGES:
+        index_file = (site_dir if lang == "en" else site_dir / lang) / "search" / "search_index.json"
+        index = json.loads(index_file.read_text(encoding="utf-8"))
+        locations = [d["location"] for d in index["docs"]]
+        assert locations
+        assert not any(loc.split("/")[0] in LANGUAGES for loc in locations), lang
+        seen += len(locations)
+        assert index["config"]["lang"] == (["en"] if lang in ("en", "et") else [lang])
