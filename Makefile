@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: setup serve build test bench bench-checker bench-browser clean
+.PHONY: setup serve build test check translations bench bench-checker bench-browser clean
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -18,9 +18,10 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-/usr/bin/chromium:
+# Debian's chromium for the browser tests, nginx to test the publishing example.
+/usr/bin/chromium /usr/sbin/nginx:
 	$(SUDO) apt-get update -qq
-	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium nginx-light >/dev/null
 
 setup: $(VENV)/.installed node_modules/.installed
 
@@ -33,8 +34,16 @@ build: setup
 	$(BIN)/mkdocs build --strict -d site
 
 ## test: every test (checker, Pyodide, site build, real browser, accessibility)
-test: setup /usr/bin/chromium
+test: setup /usr/bin/chromium /usr/sbin/nginx
 	$(BIN)/python -m pytest
+
+## check: the content checks an editor runs before publishing (no browser)
+check: setup
+	$(BIN)/python -m pytest --ignore=tests/browser
+
+## translations: which translated pages are stale or missing
+translations: setup
+	$(BIN)/python macros/translations.py status
 
 ## bench: latency figures for the checker and for the site in Chromium
 bench: bench-checker bench-browser

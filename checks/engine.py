@@ -13,6 +13,7 @@ import re
 from dataclasses import replace
 
 from .normalize import Folded, fold
+from .prefilter import may_match
 from .report import Finding, Report
 from .rules import LANGUAGES, Language, Rule, language
 from .scenarios import ScenarioText, scenario as load_scenario
@@ -28,7 +29,7 @@ class CheckInputError(ValueError):
 
 def word_count(text: str) -> int:
     """Words as the contract counts them: whitespace-separated tokens with a letter."""
-    return sum(1 for token in text.split() if any(c.isalpha() for c in token))
+    return sum(1 for token in text.split() if any(map(str.isalpha, token)))
 
 
 def _sentences(doc: Folded) -> list[tuple[int, int]]:
@@ -47,37 +48,63 @@ def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
     return a[0] < b[1] and b[0] < a[1]
 
 
-def _matches(patterns, text: str) -> list[tuple[int, int]]:
-    """Non-overlapping match spans of all patterns, earliest and longest first."""
-    found = sorted({(m.start(), m.end()) for p in patterns for m in p.finditer(text) if m.end() > m.start()},
-                   key=lambda s: (s[0], -s[1]))
-    kept: list[tuple[int, int]] = []
-    for span in found:
-        if not kept or span[0] >= kept[-1][1]:
-            kept.append(span)
-    return kept
+class _Scan:
+    """The regex work on one folded text, each pattern run at most once
+    (rules share patterns, e.g. the apology vocabulary) and skipped outright
+    when the literals it needs are not in the text."""
+
+    def __init__(self, doc: Folded):
+        self.doc = doc
+        self.words = word_count(doc.original)
+        self._spans: dict[re.Pattern, list[tuple[int, int]]] = {}
+
+    def spans(self, pattern: re.Pattern) -> list[tuple[int, int]]:
+        if pattern not in self._spans:
+            text = self.doc.text
+            self._spans[pattern] = ([(m.start(), m.end()) for m in pattern.finditer(text) if m.end() > m.start()]
+                                    if may_match(pattern, text) else [])
+        return self._spans[pattern]
+
+    def found(self, pattern: re.Pattern) -> bool:
+        """Whether the pattern matches at all (a search, unless its spans are known)."""
+        if pattern in self._spans:
+            return bool(self._spans[pattern])
+        return may_match(pattern, self.doc.text) and pattern.search(self.doc.text) is not None
+
+    def matches(self, patterns) -> list[tuple[int, int]]:
+        """Non-overlapping match spans of all patterns, earliest and longest first."""
+        found = sorted({span for p in patterns for span in self.spans(p)}, key=lambda s: (s[0], -s[1]))
+        kept: list[tuple[int, int]] = []
+        for span in found:
+            if not kept or span[0] >= kept[-1][1]:
+                kept.append(span)
+        return kept
 
 
-def _presence(rule: Rule, doc: Folded) -> list[tuple[int, int]]:
-    vetoes = _matches(rule.unless, doc.text)
-    return [s for s in _matches(rule.patterns, doc.text) if not any(_overlaps(s, v) for v in vetoes)]
+def _presence(rule: Rule, scan: _Scan) -> list[tuple[int, int]]:
+    vetoes = scan.matches(rule.unless)
+    return [s for s in scan.matches(rule.patterns) if not any(_overlaps(s, v) for v in vetoes)]
 
 
-def _absent(rule: Rule, doc: Folded) -> bool:
-    text = doc.text
-    for start, end in _matches(rule.ignore, text):
+def _absent(rule: Rule, scan: _Scan) -> bool:
+    text = scan.doc.text
+    ignored = scan.matches(rule.ignore)
+    for start, end in ignored:
         text = text[:start] + _MASK * (end - start) + text[end:]
-    return not any(p.search(text) for p in rule.patterns)
+    if not ignored:
+        return not any(scan.found(p) for p in rule.patterns)
+    return not any(may_match(p, text) and p.search(text) for p in rule.patterns)
 
 
-def _sequence(rule: Rule, doc: Folded) -> list[tuple[int, int]]:
+def _sequence(rule: Rule, scan: _Scan) -> list[tuple[int, int]]:
+    doc = scan.doc
     text, sentences = doc.text, _sentences(doc)
     by_connective: dict[int, tuple[int, int]] = {}
 
     def clause_apologises(start: int, end: int) -> bool:
-        return any(p.search(text, start, end) for p in rule.patterns)
+        return any(start <= s and e <= end for p in rule.patterns for s, e in scan.spans(p))
 
-    for a_start, a_end in _matches(rule.patterns, text):
+    for a_start, a_end in scan.matches(rule.patterns):
         index = next(i for i, (s, e) in enumerate(sentences) if s <= a_start < e)
         s_end = sentences[index][1]
         hit = None
@@ -121,16 +148,17 @@ def _finding(rule: Rule, lang: Language, doc: Folded | None, span: tuple[int, in
     )
 
 
-def run_rule(rule: Rule, lang: Language, doc: Folded, scenario_text: ScenarioText | None = None) -> list[Finding]:
+def run_rule(rule: Rule, lang: Language, scan: _Scan, scenario_text: ScenarioText | None = None) -> list[Finding]:
     """Findings of one rule on a folded text."""
+    doc = scan.doc
     if rule.kind == "presence":
-        return [_finding(rule, lang, doc, s) for s in _presence(rule, doc)]
+        return [_finding(rule, lang, doc, s) for s in _presence(rule, scan)]
     if rule.kind == "sequence":
-        return [_finding(rule, lang, doc, s) for s in _sequence(rule, doc)]
+        return [_finding(rule, lang, doc, s) for s in _sequence(rule, scan)]
     if rule.kind == "absence":
-        return [_finding(rule, lang, None, None)] if _absent(rule, doc) else []
+        return [_finding(rule, lang, None, None)] if _absent(rule, scan) else []
     if rule.kind == "length":
-        if word_count(doc.original) > rule.max_words:
+        if scan.words > rule.max_words:
             whole = _finding(rule, lang, None, (0, len(doc.original)))
             return [replace(whole, excerpt=doc.original)]
         return []
@@ -158,11 +186,11 @@ def check(text: str, lang: str, scenario: str | None = None) -> Report:
         except KeyError:
             raise CheckInputError(f"unknown scenario '{scenario}'") from None
     rules = language(lang)
-    doc = Folded.of(text)
-    findings = [f for rule in rules.rules for f in run_rule(rule, rules, doc, scenario_text)]
+    scan = _Scan(Folded.of(text))
+    findings = [f for rule in rules.rules for f in run_rule(rule, rules, scan, scenario_text)]
     findings.sort(key=Finding.sort_key)
     return Report(
         lang=lang, scenario=scenario,
         passed=not any(f.severity == "error" for f in findings),
-        words=word_count(text), findings=tuple(findings),
+        words=scan.words, findings=tuple(findings),
     )

@@ -7,9 +7,14 @@ typed without them.
 """
 from __future__ import annotations
 
+import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+
+_DOUBLE_SPACE = re.compile(r"\s\s")
+_LINE_BREAK = re.compile("[\n\r\u2028\u2029]")
 
 # Characters that are folded to another character before anything else.
 _SUBSTITUTE = {
@@ -63,12 +68,33 @@ class Folded:
 
     original: str
     text: str
-    starts: tuple[int, ...]
-    ends: tuple[int, ...]
+    starts: Sequence[int]
+    ends: Sequence[int]
     line_breaks: frozenset[int]  # folded indices of spaces that stood for a line break
 
     @classmethod
     def of(cls, original: str) -> "Folded":
+        fast = cls._one_to_one(original)
+        return fast if fast is not None else cls._general(original)
+
+    @classmethod
+    def _one_to_one(cls, original: str) -> "Folded | None":
+        """The common case, done in C: every character folds to exactly one and no
+        white space is doubled, so folded offsets are the original offsets."""
+        table = {}
+        for ch in set(original):
+            folded = " " if ch.isspace() else fold_char(ch)
+            if len(folded) != 1:
+                return None
+            table[ord(ch)] = folded
+        if _DOUBLE_SPACE.search(original):
+            return None
+        n = len(original)
+        breaks = frozenset(m.start() for m in _LINE_BREAK.finditer(original))
+        return cls(original, original.translate(table), range(n), range(1, n + 1), breaks)
+
+    @classmethod
+    def _general(cls, original: str) -> "Folded":
         chars: list[str] = []
         starts: list[int] = []
         ends: list[int] = []

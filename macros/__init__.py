@@ -23,6 +23,9 @@ if str(ROOT) not in sys.path:
 import checks  # noqa: E402
 from checks.rules import SEVERITIES  # noqa: E402
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import translations  # noqa: E402
+
 STRINGS = tomllib.loads((Path(__file__).with_name("strings.toml")).read_text(encoding="utf-8"))
 DEFAULT_LANG = "en"
 
@@ -164,8 +167,46 @@ def define_env(env):
                 "",
                 r.message,
                 "",
-                f'<div class="rule-examples" markdown="0"><div class="rule-examples__bad"><h4>✗</h4><ul>{bad}</ul></div>'
-                f'<div class="rule-examples__good"><h4>✓</h4><ul>{good}</ul></div></div>',
+                f'<div class="rule-examples" markdown="0"><div class="rule-examples__bad"><h4>✗ {_e(t["examples_bad"])}</h4><ul>{bad}</ul></div>'
+                f'<div class="rule-examples__good"><h4>✓ {_e(t["examples_good"])}</h4><ul>{good}</ul></div></div>',
                 "",
             ]
         return "\n".join(out)
+
+    @env.macro
+    def translation_status() -> str:
+        """A table: every page, its state in every translation."""
+        page = _page()
+        t = STRINGS[page_lang(page)]
+        label = {"up to date": "✓ " + t["status_up_to_date"], "stale": "⚠ " + t["status_stale"],
+                 "missing": "✗ " + t["status_missing"], "english only": t["status_english_only"]}
+        root = root_prefix(page)
+        head = f"| {t['status_page']} | " + " | ".join(translations.TRANSLATIONS) + " |"
+        rows = [head, "|" + "---|" * (len(translations.TRANSLATIONS) + 1)]
+        for slug in translations.pages():
+            url = "" if slug == "index" else f"{slug}/"
+            cells = []
+            for lang in translations.TRANSLATIONS:
+                state = translations.page_status(slug, lang).state
+                text = label[state]
+                cells.append(f'<a href="{root}{lang}/{url}">{_e(text)}</a>' if state in ("up to date", "stale") else text)
+            rows.append(f'| <a href="{root}{url}">{slug}</a> | ' + " | ".join(cells) + " |")
+        return "\n".join(rows)
+
+
+def on_pre_page_macros(env):
+    """A translated page older than its English source tells its readers so."""
+    page = env.page
+    lang = page_lang(page)
+    if lang == DEFAULT_LANG:
+        return
+    slug = Path(page.file.src_uri).stem
+    if not (translations.DOCS / lang / f"{slug}.md").exists():
+        return  # built from the English page by fallback: nothing to warn about
+    if translations.page_status(slug, lang).state != "stale":
+        return
+    t = STRINGS[lang]
+    url = root_prefix(page) + ("" if slug == "index" else f"{slug}/")
+    notice = (f'!!! warning "{t["stale_title"]}"\n\n    {t["stale_body"]} '
+              f'<a href="{url}" hreflang="en" lang="en">{t["stale_link"]}</a>\n\n')
+    env.markdown = notice + env.markdown

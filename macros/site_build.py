@@ -2,13 +2,18 @@
 multilingual site is built:
 
 - serve the Pyodide runtime and the `checks` wheel from the site itself;
+- give every page the date it was last changed (`page.meta.revision_date`,
+  which Material shows at the foot of the page);
 - split the search index by language, so a reader searching Greek pages finds
   Greek pages, analysed by the right lunr language (see overrides/main.html).
 """
 from __future__ import annotations
 
 import json
+import subprocess
 import sys
+from datetime import date
+from functools import lru_cache
 from pathlib import Path
 
 from mkdocs.plugins import event_priority
@@ -50,6 +55,33 @@ def split_search_index(site_dir: Path, languages: list[str], default: str) -> No
         (folder / "search_index.json").write_text(
             json.dumps({"config": config, "docs": docs}, ensure_ascii=False, separators=(",", ":")),
             encoding="utf-8")
+
+
+@lru_cache(maxsize=1)
+def _git_dates() -> dict[str, str]:
+    """Path (relative to the repository) -> date of the last commit that touched it,
+    for files without uncommitted changes."""
+    def git(*args):
+        return subprocess.run(["git", *args], cwd=runtime.ROOT, capture_output=True, text=True, check=True).stdout
+    try:
+        log, dirty = git("log", "--format=@%cs", "--name-only"), git("status", "--porcelain", "-uall")
+    except (OSError, subprocess.CalledProcessError):
+        return {}  # not a git checkout: file times are all there is
+    changed = {line[3:] for line in dirty.splitlines()}
+    dates, current = {}, None
+    for line in log.splitlines():
+        if line.startswith("@"):
+            current = line[1:]
+        elif line and line not in dates and line not in changed:
+            dates[line] = current
+    return dates
+
+
+def on_page_markdown(markdown, page, config, files, **kwargs):
+    path = Path(page.file.abs_src_path)
+    rel = path.relative_to(runtime.ROOT).as_posix() if path.is_relative_to(runtime.ROOT) else None
+    page.meta["revision_date"] = _git_dates().get(rel) or date.fromtimestamp(path.stat().st_mtime).isoformat()
+    return markdown
 
 
 @event_priority(-200)  # after mkdocs-static-i18n (-100) has built every language

@@ -85,3 +85,13 @@ def test_check_never_raises_and_spans_match_excerpts(text, lang):
             assert 0 <= f.start < f.end <= len(text)
             assert text[f.start:f.end] == f.excerpt
     assert report.passed == (not any(f.severity == "error" for f in report.findings))
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.one_of(texts, mixed))
+def test_fast_folding_path_agrees_with_the_general_one(text):
+    fast = Folded._one_to_one(text)
+    if fast is not None:
+        slow = Folded._general(text)
+        assert (fast.text, list(fast.starts), list(fast.ends), fast.line_breaks) == \
+               (slow.text, list(slow.starts), list(slow.ends), slow.line_breaks)

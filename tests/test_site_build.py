@@ -1,6 +1,7 @@
 """The built site: every page in every language, the browser runtime served
 from the site itself, and one search index per language."""
 import hashlib
+import sys
 import json
 import zipfile
 
@@ -10,7 +11,11 @@ import checks
 from checks import LANGUAGES
 from conftest import ROOT
 
-PAGES = sorted(p.stem for p in (ROOT / "docs" / "en").glob("*.md"))
+sys.path.insert(0, str(ROOT / "macros"))
+import translations  # noqa: E402
+
+# Pages every language must have (the editor's guide is English only, by its front matter).
+PAGES = [p for p in translations.pages() if not translations.english_only(p)]
 
 
 def page_dir(site_dir, lang, slug):

@@ -1,0 +1,75 @@
+"""Translation status: every translation records its English source; when the
+English page changes, its translations turn stale (on the status page and on the
+page itself, with a link to the English page) until they are marked caught up."""
+import subprocess
+import sys
+
+import pytest
+
+from checks import LANGUAGES
+from conftest import ROOT
+from project_copy import build, copy_project
+
+sys.path.insert(0, str(ROOT / "macros"))
+import translations  # noqa: E402
+
+
+def test_every_translation_is_up_to_date_or_reported():
+    rows = translations.all_status()
+    assert rows
+    # this is the release check: nothing stale or missing on main
+    behind = [f"docs/{s.lang}/{s.page}.md: {s.state}" for s in rows if s.state in ("stale", "missing")]
+    assert not behind, behind
+
+
+@pytest.fixture(scope="module")
+def changed_site(tmp_path_factory):
+    """A copy of the project in which an editor changed the English page on apologising."""
+    tmp = tmp_path_factory.mktemp("translations")
+    project = copy_project(tmp / "project")
+    english = project / "docs" / "en" / "say-sorry.md"
+    english.write_text(english.read_text(encoding="utf-8") + "\nOne more thought, added by an editor.\n", encoding="utf-8")
+    status = subprocess.run([sys.executable, str(project / "macros" / "translations.py"), "status", "--check"],
+                            capture_output=True, text=True)
+    result = build(project, tmp / "site")
+    assert result.returncode == 0, result.stdout + result.stderr
+    return project, tmp / "site", status
+
+
+def test_status_command_lists_the_four_stale_translations(changed_site):
+    _, _, status = changed_site
+    assert status.returncode == 1
+    for lang in ("el", "ar", "et", "he"):
+        assert f"stale        docs/{lang}/say-sorry.md" in status.stdout
+
+
+def test_stale_page_tells_its_readers_and_links_to_english(changed_site):
+    _, site, _ = changed_site
+    for lang in ("el", "ar", "et", "he"):
+        html = (site / lang / "say-sorry" / "index.html").read_text(encoding="utf-8")
+        assert 'class="admonition warning"' in html and 'href="../../say-sorry/"' in html, lang
+    fresh = (site / "el" / "own-it" / "index.html").read_text(encoding="utf-8")
+    assert 'class="admonition warning"' not in fresh
+
+
+def test_status_page_shows_stale(changed_site):
+    _, site, _ = changed_site
+    html = (site / "translation-status" / "index.html").read_text(encoding="utf-8")
+    row = html[html.index('say-sorry</a>'):].split("</tr>")[0]
+    assert row.count("stale") == 4
+
+
+def test_marking_catches_up(changed_site):
+    project, _, _ = changed_site
+    script = str(project / "macros" / "translations.py")
+    subprocess.run([sys.executable, script, "mark", "el", "say-sorry"], check=True, capture_output=True)
+    status = subprocess.run([sys.executable, script, "status", "--lang", "el", "--check"], capture_output=True, text=True)
+    assert status.returncode == 0 and "docs/el/say-sorry.md" not in status.stdout
+    front = (project / "docs" / "el" / "say-sorry.md").read_text(encoding="utf-8").split("---")[1]
+    assert "source_hash:" in front
+
+
+def test_pages_show_when_they_were_last_updated(site_dir):
+    for lang in LANGUAGES:
+        html = (site_dir / ("" if lang == "en" else lang) / "say-sorry" / "index.html").read_text(encoding="utf-8")
+        assert "md-source-file__fact" in html and "20" in html.split("md-source-file")[1][:600]
