@@ -34,6 +34,8 @@ _SUBSTITUTE = {
     "\u0629": "\u0647",  # teh marbuta -> heh
     "\u06cc": "\u064a",  # Persian yeh -> yeh
     "\u06a9": "\u0643",  # keheh -> kaf
+    # Hebrew final letters: a key term such as שזיף then also finds שזיפים
+    "\u05da": "\u05db", "\u05dd": "\u05de", "\u05df": "\u05e0", "\u05e3": "\u05e4", "\u05e5": "\u05e6",
 }
 # Invisible characters that carry no letter: tatweel and format controls.
 _DROP = {"\u0640", "\u200b", "\u200c", "\u200d", "\u200e", "\u200f", "\ufeff", "\u00ad",

@@ -97,14 +97,27 @@ def fold_pattern(source: str) -> str:
     return "".join(out)
 
 
+def _read_text(name: str) -> str:
+    return resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
+
+
 def _read_toml(name: str) -> dict:
-    path = resources.files(__package__).joinpath(name)
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
+        return tomllib.loads(_read_text(name))
     except FileNotFoundError:
         raise RuleDataError(f"{name}: file is missing") from None
     except tomllib.TOMLDecodeError as exc:
         raise RuleDataError(f"{name}: not valid TOML: {exc}") from None
+
+
+def _table_lines(name: str) -> dict[str, int]:
+    """Line number of each `[rules.<id>]` table in a file, so errors can point at it."""
+    lines = {}
+    for number, line in enumerate(_read_text(name).splitlines(), start=1):
+        match = re.match(r"\s*\[rules\.([A-Za-z0-9_-]+)\]", line)
+        if match:
+            lines.setdefault(match.group(1), number)
+    return lines
 
 
 def _require(table: dict, key: str, kind: type, where: str):
@@ -123,8 +136,9 @@ def catalogue() -> dict[str, dict]:
     rules = data.get("rules")
     if not isinstance(rules, dict) or not rules:
         raise RuleDataError("rules/catalogue.toml: no [rules.*] tables")
+    lines = _table_lines("rules/catalogue.toml")
     for rule_id, entry in rules.items():
-        where = f"rules/catalogue.toml: rule '{rule_id}'"
+        where = f"rules/catalogue.toml:{lines.get(rule_id, 1)}: rule '{rule_id}'"
         if _require(entry, "kind", str, where) not in KINDS:
             raise RuleDataError(f"{where}: kind must be one of {', '.join(KINDS)}")
         if _require(entry, "severity", str, where) not in SEVERITIES:
@@ -185,12 +199,13 @@ def language(code: str) -> Language:
     compiler = _Compiler(filename, vocab)
     principles = data.get("principles", {})
     entries = data.get("rules", {})
+    lines = _table_lines(filename)
     for rule_id in entries:
         if rule_id not in cat:
-            raise RuleDataError(f"{filename}: rule '{rule_id}' is not in rules/catalogue.toml")
+            raise RuleDataError(f"{filename}:{lines.get(rule_id, 1)}: rule '{rule_id}' is not in rules/catalogue.toml")
     rules = []
     for rule_id, meta in cat.items():
-        where = f"{filename}: rule '{rule_id}'"
+        where = f"{filename}:{lines.get(rule_id, 1)}: rule '{rule_id}'"
         entry = entries.get(rule_id)
         if entry is None:
             raise RuleDataError(f"{where}: missing (every catalogue rule needs its data in every language)")

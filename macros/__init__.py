@@ -147,8 +147,8 @@ def define_env(env):
             raise MacroError(f"{_page().file.src_uri}: principle_rules('{slug}'): no rule comes from '{slug}'")
         t = STRINGS[lang]
         return "\n".join(
-            f"- **{r.title}** (`{r.id}`, {t['severity_' + r.severity]}): {r.message} "
-            f"[→](rules.md#{r.id})" for r in rules)
+            f"- [**{r.title}**](rules.md#{r.id}) (`{r.id}`, {t['severity_' + r.severity]}): {r.message}"
+            for r in rules)
 
     @env.macro
     def rule_reference() -> str:

@@ -35,13 +35,15 @@ def test_unknown_scenario_names_the_page(project, tmp_path):
 def test_bad_rule_pattern_names_file_and_rule(project, tmp_path):
     edit(project / "checks" / "rules" / "he.toml", "[rules.refusal]", "[rules.refusal]\nunless = ['(unclosed']")
     out = failed(project, tmp_path)
-    assert "rules/he.toml: rule 'refusal': bad pattern '(unclosed'" in out
+    line = (project / "checks" / "rules" / "he.toml").read_text(encoding="utf-8").splitlines().index("[rules.refusal]") + 1
+    assert f"rules/he.toml:{line}: rule 'refusal': bad pattern '(unclosed'" in out
 
 
 def test_scenario_missing_a_field_names_file_and_language(project, tmp_path):
     edit(project / "checks" / "scenarios" / "plums.toml", "[et]\ntitle =", "[et]\ntitel =")
     out = failed(project, tmp_path)
-    assert "scenarios/plums.toml: [et]" in out
+    line = (project / "checks" / "scenarios" / "plums.toml").read_text(encoding="utf-8").splitlines().index("[et]") + 1
+    assert f"scenarios/plums.toml:{line}: [et]: 'title' is missing" in out
 
 
 def test_broken_link_and_anchor_name_the_page(project, tmp_path):

@@ -16,7 +16,7 @@ import runtime  # noqa: E402  (the site's own wheel builder)
 
 
 def all_cases() -> list[dict]:
-    out = [{"text": ex.text, "lang": lang, "scenario": rule.scenario} for _, lang, rule, ex in cases()]
+    out = [{"text": ex.text, "lang": lang, "scenario": rule.scenario} for _, lang, rule, ex in cases() if ex]
     for scenario in checks.all_scenarios():
         for lang, text in scenario.texts.items():
             out.append({"text": text.model_answer, "lang": lang, "scenario": scenario.id})

@@ -1,4 +1,5 @@
 """Rule data with a mistake fails loudly at load time, naming the file and the rule."""
+import re
 import shutil
 from pathlib import Path
 
@@ -37,14 +38,17 @@ def test_every_language_loads_and_has_every_rule():
 
 
 @pytest.mark.parametrize("old,new,message", [
-    ("patterns = ['{apology}']\n# A denied", "patterns = ['{apology}(']\n# A denied", "rules/en.toml: rule 'apology-missing': bad pattern"),
-    ("[rules.non-apology]", "[rules.non-apologie]", "rules/en.toml: rule 'non-apologie' is not in rules/catalogue.toml"),
-    ('title = "Say sorry"\nmessage = ', 'title = "Say sorry"\nmassage = ', "rules/en.toml: rule 'apology-missing': 'message' is missing"),
+    ("patterns = ['{apology}']\n# A denied", "patterns = ['{apology}(']\n# A denied", "rules/en.toml:{apology-missing}: rule 'apology-missing': bad pattern"),
+    ("[rules.non-apology]", "[rules.non-apologie]", "rules/en.toml:{non-apology}: rule 'non-apologie' is not in rules/catalogue.toml"),
+    ('title = "Say sorry"\nmessage = ', 'title = "Say sorry"\nmassage = ', "rules/en.toml:{apology-missing}: rule 'apology-missing': 'message' is missing"),
     ("patterns = ['{apology}']\n# A denied", "patterns = ['{apologee}']\n# A denied", "unknown vocabulary '{apologee}'"),
-    ('name = "English"', 'name = "English', "rules/en.toml: not valid TOML"),
+    ('name = "English"', 'name = "English', "rules/en.toml: not valid TOML: Illegal character '\\n' (at line 8"),
 ])
-def test_broken_language_file_names_file_and_rule(data_copy, old, new, message):
-    edit(data_copy / "rules" / "en.toml", old, new)
+def test_broken_language_file_names_file_line_and_rule(data_copy, old, new, message):
+    path = data_copy / "rules" / "en.toml"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    message = re.sub(r"\{([a-z-]+)\}:", lambda m: f"{lines.index(f'[rules.{m.group(1)}]') + 1}:", message)
+    edit(path, old, new)
     with pytest.raises(RuleDataError) as caught:
         checks.language("en")
     assert message in str(caught.value)
@@ -68,7 +72,7 @@ def test_bad_example_without_span_mark_is_an_error(data_copy):
 
 def test_catalogue_mistakes(data_copy):
     edit(data_copy / "rules" / "catalogue.toml", 'severity = "warning"', 'severity = "fatal"')
-    with pytest.raises(RuleDataError, match="rules/catalogue.toml: rule '.*': severity must be one of"):
+    with pytest.raises(RuleDataError, match=r"rules/catalogue.toml:\d+: rule '.*': severity must be one of"):
         checks.catalogue()
 
 
