@@ -13,7 +13,7 @@ import re
 from dataclasses import replace
 
 from .normalize import Folded, fold
-from .prefilter import may_match
+from .prefilter import Literals
 from .report import Finding, Report
 from .rules import LANGUAGES, Language, Rule, language
 from .scenarios import ScenarioText, scenario as load_scenario
@@ -56,20 +56,21 @@ class _Scan:
     def __init__(self, doc: Folded):
         self.doc = doc
         self.words = word_count(doc.original)
+        self.literals = Literals(doc.text)
         self._spans: dict[re.Pattern, list[tuple[int, int]]] = {}
 
     def spans(self, pattern: re.Pattern) -> list[tuple[int, int]]:
         if pattern not in self._spans:
             text = self.doc.text
             self._spans[pattern] = ([(m.start(), m.end()) for m in pattern.finditer(text) if m.end() > m.start()]
-                                    if may_match(pattern, text) else [])
+                                    if self.literals.may_match(pattern) else [])
         return self._spans[pattern]
 
     def found(self, pattern: re.Pattern) -> bool:
         """Whether the pattern matches at all (a search, unless its spans are known)."""
         if pattern in self._spans:
             return bool(self._spans[pattern])
-        return may_match(pattern, self.doc.text) and pattern.search(self.doc.text) is not None
+        return self.literals.may_match(pattern) and pattern.search(self.doc.text) is not None
 
     def matches(self, patterns) -> list[tuple[int, int]]:
         """Non-overlapping match spans of all patterns, earliest and longest first."""
@@ -93,7 +94,8 @@ def _absent(rule: Rule, scan: _Scan) -> bool:
         text = text[:start] + _MASK * (end - start) + text[end:]
     if not ignored:
         return not any(scan.found(p) for p in rule.patterns)
-    return not any(may_match(p, text) and p.search(text) for p in rule.patterns)
+    masked = Literals(text)
+    return not any(masked.may_match(p) and p.search(text) for p in rule.patterns)
 
 
 def _sequence(rule: Rule, scan: _Scan) -> list[tuple[int, int]]:

@@ -13,6 +13,7 @@ from functools import lru_cache
 from importlib import resources
 
 from .normalize import fold_char
+from .prefilter import guard
 
 KINDS = ("presence", "absence", "sequence", "length", "scenario")
 SEVERITIES = ("error", "warning", "tip")
@@ -181,7 +182,9 @@ class _Compiler:
         compiled = []
         for source in sources:
             try:
-                compiled.append(re.compile(fold_pattern(self.expand(source, where))))
+                folded = fold_pattern(self.expand(source, where))
+                re.compile(folded)  # report a mistake against what the editor wrote
+                compiled.append(re.compile(guard(folded)))
             except re.error as exc:
                 raise RuleDataError(f"{where}: bad pattern {source!r}: {exc}") from None
         return tuple(compiled)
