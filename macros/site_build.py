@@ -10,6 +10,7 @@ multilingual site is built:
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from datetime import date
@@ -21,9 +22,25 @@ from mkdocs.plugins import event_priority
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import runtime  # noqa: E402  (this folder is not a package MkDocs knows)
 
-# lunr languages Material ships; Estonian has none, so its index is not stemmed.
-LUNR = {"en": ["en"], "el": ["el"], "ar": ["ar"], "he": ["he"], "et": ["en"]}
-PIPELINE = {"et": ["trimmer"]}
+# lunr languages Material ships (assets/javascripts/lunr/min/): Estonian has none.
+LUNR_LANGUAGES = ("en", "el", "ar", "he")
+
+
+def material_search_config(lang: str) -> dict:
+    """Search settings Material itself uses for a language: its `search.config.*`
+    strings (pipeline, separator), falling back to English as Material does."""
+    import material
+    folder = Path(material.__file__).parent / "templates" / "partials" / "languages"
+
+    def read(code):
+        text = (folder / f"{code}.html").read_text(encoding="utf-8")
+        return {key: json.loads(f'"{value}"') for key, value in
+                re.findall(r'"search\.config\.(\w+)":\s*"((?:[^"\\]|\\.)*)"', text)}
+
+    settings = {**read("en"), **read(lang)}
+    return {"lang": [lang if lang in LUNR_LANGUAGES else "en"],
+            "separator": settings["separator"],
+            "pipeline": [step for step in settings["pipeline"].split(",") if step.strip()]}
 
 
 def _languages(config) -> list[str]:
@@ -47,9 +64,7 @@ def split_search_index(site_dir: Path, languages: list[str], default: str) -> No
         else:
             by_lang[default].append(doc)
     for lang, docs in by_lang.items():
-        config = {**merged["config"], "lang": LUNR.get(lang, ["en"])}
-        if lang in PIPELINE:
-            config["pipeline"] = PIPELINE[lang]
+        config = {**merged["config"], **material_search_config(lang)}
         folder = site_dir / "search" if lang == default else site_dir / lang / "search"
         folder.mkdir(parents=True, exist_ok=True)
         (folder / "search_index.json").write_text(

@@ -12,6 +12,7 @@ PARTS = ("mkdocs.yml", "docs", "macros", "checks", "overrides")
 
 
 def copy_project(dest: Path) -> Path:
+    dest.mkdir(parents=True)
     for part in PARTS:
         source = ROOT / part
         if source.is_dir():

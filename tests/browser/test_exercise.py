@@ -65,7 +65,7 @@ def test_weak_then_good_reply(page, server, lang):
 @pytest.mark.parametrize("lang", ["ar", "he"])
 def test_highlights_land_on_the_words_right_to_left(page, server, lang):
     open_exercise(page, server, lang)
-    assert page.get_attribute("html", "dir") == "rtl"
+    assert page.get_attribute("body", "dir") == "rtl"
     assert page.eval_on_selector(EXERCISE, "el => getComputedStyle(el).direction") == "rtl"
     text = "\U0001F600 " + weak_reply(lang)  # an emoji first: offsets must survive UTF-16
     shown = write(page, text)

@@ -1,6 +1,28 @@
 // The checker's Web Worker: loads Pyodide and the `checks` wheel from this site
 // (assets/pyodide/), then answers check requests. Nothing leaves the browser.
 let check = null;
+let failed = false;
+
+// Pyodide logs, but never rejects, when it cannot fetch one of its files (a blocked
+// or missing .wasm leaves loadPyodide() pending forever). Watch this worker's own
+// fetches so such a failure is reported at once, naming the file.
+const siteFetch = self.fetch.bind(self);
+self.fetch = async (resource, options) => {
+  try {
+    const response = await siteFetch(resource, options);
+    if (!response.ok) fail(`${response.status} ${response.url}`);
+    return response;
+  } catch (err) {
+    fail(`${resource}: ${err && err.message ? err.message : err}`);
+    throw err;
+  }
+};
+
+function fail(message) {
+  if (failed || check) return;
+  failed = true;
+  post({ type: "failed", message });
+}
 
 async function init({ indexURL, langs }) {
   post({ type: "progress", stage: "runtime" });
@@ -33,7 +55,7 @@ self.onmessage = async ({ data }) => {
     try {
       await init(data);
     } catch (err) {
-      post({ type: "failed", message: String(err && err.message ? err.message : err) });
+      fail(String(err && err.message ? err.message : err));
     }
   } else if (data.type === "check") {
     try {
