@@ -20,7 +20,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 def build_site(out: Path) -> Path:
     """`mkdocs build --strict` into out; raises with MkDocs' own output on failure."""
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(out)],
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(out)],
                             cwd=ROOT, capture_output=True, text=True, env=env)
     if result.returncode != 0:
         raise RuntimeError(f"mkdocs build --strict failed:\n{result.stdout}\n{result.stderr}")

@@ -33,7 +33,7 @@ def test_unknown_scenario_names_the_page(project, tmp_path):
 
 
 def test_bad_rule_pattern_names_file_and_rule(project, tmp_path):
-    edit(project / "checks" / "rules" / "he.toml", "[rules.refusal]", "[rules.refusal]\nunless = ['(unclosed']")
+    edit(project / "checks" / "rules" / "he.toml", "[rules.refusal]", "[rules.refusal]\nthen = ['(unclosed']")
     out = failed(project, tmp_path)
     line = (project / "checks" / "rules" / "he.toml").read_text(encoding="utf-8").splitlines().index("[rules.refusal]") + 1
     assert f"rules/he.toml:{line}: rule 'refusal': bad pattern '(unclosed'" in out
