@@ -23,7 +23,7 @@ DOCS = ROOT / "docs"
 SOURCE = "en"
 TRANSLATIONS = ("el", "ar", "et", "he")
 _FRONT_MATTER = re.compile(r"\A---\n(.*?\n)---\n", re.S)
-_HASH_LINE = re.compile(r"^source_hash:\s*(\S+)\s*$", re.M)
+_HASH_LINE = re.compile(r"^source_hash:[ \t]*(\S+)[ \t]*$", re.M)
 
 
 @dataclass(frozen=True)

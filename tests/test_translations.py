@@ -1,6 +1,7 @@
 """Translation status: every translation records its English source; when the
 English page changes, its translations turn stale (on the status page and on the
 page itself, with a link to the English page) until they are marked caught up."""
+import re
 import subprocess
 import sys
 
@@ -72,4 +73,5 @@ def test_marking_catches_up(changed_site):
 def test_pages_show_when_they_were_last_updated(site_dir):
     for lang in LANGUAGES:
         html = (site_dir / ("" if lang == "en" else lang) / "say-sorry" / "index.html").read_text(encoding="utf-8")
-        assert "md-source-file__fact" in html and "20" in html.split("md-source-file")[1][:600]
+        footer = html[html.index('<aside class="md-source-file">'):]
+        assert re.search(r"md-source-file__fact.*?\d{4}-\d{2}-\d{2}", footer, re.S), lang
