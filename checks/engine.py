@@ -4,6 +4,7 @@ presence  each match of `patterns` is a finding (unless it overlaps an `unless` 
 absence   a finding when no `patterns` match (text matched by `ignore` does not count)
 sequence  a `patterns` match followed in its sentence, or by the first word of the
           next one, by a `then` match, unless that clause is itself another `patterns` match
+          (matches inside text that `ignore` matches do not count)
 length    more than `max_words` words
 scenario  none of the exercise scenario's key terms appear
 """
@@ -106,7 +107,10 @@ def _sequence(rule: Rule, scan: _Scan) -> list[tuple[int, int]]:
     def clause_apologises(start: int, end: int) -> bool:
         return any(start <= s and e <= end for p in rule.patterns for s, e in scan.spans(p))
 
+    denied = scan.matches(rule.ignore)
     for a_start, a_end in scan.matches(rule.patterns):
+        if any(_overlaps((a_start, a_end), d) for d in denied):
+            continue  # "we will not apologise, but ..." is no apology taken back
         index = next(i for i, (s, e) in enumerate(sentences) if s <= a_start < e)
         s_end = sentences[index][1]
         hit = None
