@@ -34,9 +34,11 @@ worker.onmessage = () => { window.__ready = performance.now(); };
 
 LONG_TASKS = """
 window.__longTasks = [];
-new PerformanceObserver(list => { for (const e of list.getEntries()) window.__longTasks.push(e.duration); })
+new PerformanceObserver(list => { for (const e of list.getEntries()) window.__longTasks.push([e.startTime, e.duration]); })
   .observe({ type: 'longtask', buffered: true });
 """
+# Marks exercise.js sets as the runtime loads (worker started, runtime loaded, ...).
+PHASES = ("exercise:start", "exercise:runtime", "exercise:checker", "exercise:rules", "exercise:ready")
 
 
 def ms(values):
@@ -49,18 +51,23 @@ def time_to_ready(browser, url, bare: bool):
     context = browser.new_context()
     page = context.new_page()
     page.add_init_script(LONG_TASKS)
-    out = []
+    out, long_tasks, phases = [], [], {}
     for _ in range(2):
+        page.goto("about:blank")  # the same URL again with a #fragment would not reload
         page.goto(url)
         if bare:
             page.wait_for_function("window.__ready !== undefined", timeout=120_000)
             out.append(page.evaluate("window.__ready"))
         else:
             page.wait_for_selector(f'{EXERCISE}[data-state="ready"]', timeout=120_000)
-            out.append(page.evaluate("performance.now()"))
-    long_tasks = page.evaluate("window.__longTasks")
+            out.append(page.evaluate("performance.getEntriesByName('exercise:ready')[0].startTime"))
+            marks = page.evaluate("Object.fromEntries(performance.getEntriesByType('mark').map(m => [m.name, m.startTime]))")
+            phases = {name: marks.get(name) for name in PHASES}
+            # only the tasks while the runtime loads: from the worker's start to ready
+            long_tasks = [d for t, d in page.evaluate("window.__longTasks")
+                          if marks["exercise:start"] <= t <= marks["exercise:ready"]]
     context.close()
-    return out, long_tasks
+    return out, long_tasks, phases
 
 
 def bytes_of(browser, url, until_ready: bool) -> int:
@@ -109,21 +116,25 @@ def main():
         with SiteServer(site) as server, sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             exercise_url = f"{server.url}{principle}/#exercise-{SCENARIO}"
-            ours, bare, tasks = {"cold": [], "warm": []}, {"cold": [], "warm": []}, []
+            ours, bare, tasks, phase_runs = {"cold": [], "warm": []}, {"cold": [], "warm": []}, [], []
             for _ in range(RUNS):
-                (cold, warm), long_tasks = time_to_ready(browser, server.url + "bench-bare.html", bare=True)
+                (cold, warm), _, _ = time_to_ready(browser, server.url + "bench-bare.html", bare=True)
                 bare["cold"].append(cold), bare["warm"].append(warm)
-                (cold, warm), long_tasks = time_to_ready(browser, exercise_url, bare=False)
+                (cold, warm), long_tasks, phases = time_to_ready(browser, exercise_url, bare=False)
                 ours["cold"].append(cold), ours["warm"].append(warm)
                 tasks.extend(long_tasks)
+                phase_runs.append(phases)
             print(f"Chromium {browser.version}, {RUNS} runs each, site on {server.origin}")
             for cache in ("cold", "warm"):
                 ratio = statistics.median(ours[cache]) / statistics.median(bare[cache])
                 print(f"navigation -> ready, {cache} cache:  exercise page {ms(ours[cache])}   "
                       f"bare loadPyodide {ms(bare[cache])}   ratio {ratio:.2f} (target <= 1.25)")
+            steps = " -> ".join(f"{name.split(':')[1]} {statistics.median(run[name] for run in phase_runs):.0f}"
+                                for name in PHASES)
+            print(f"exercise page, warm cache, median ms after navigation: {steps}")
             longest = max(tasks, default=0.0)
-            print(f"longest main-thread task while loading (exercise page): {longest:.0f} ms "
-                  f"({len(tasks)} tasks over 50 ms; target < 50 ms)")
+            print(f"longest main-thread task while the runtime loads (worker start to ready): {longest:.0f} ms "
+                  f"({len(tasks)} tasks of 50 ms or more; target < 50 ms)")
             lags = keystroke_to_findings(browser, exercise_url)
             print(f"last keystroke -> findings shown ({len(lags)} keystrokes): {ms(lags)} (target < 150 ms)")
             plain = bytes_of(browser, server.url, until_ready=False)

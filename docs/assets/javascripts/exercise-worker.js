@@ -30,6 +30,7 @@ async function init({ indexURL, langs }) {
   const pyodide = await loadPyodide({ indexURL, stdout: () => {}, stderr: () => {} });
   post({ type: "progress", stage: "checker" });
   await pyodide.loadPackage("checks", { messageCallback: () => {}, errorCallback: () => {} });
+  post({ type: "progress", stage: "rules" });
   pyodide.runPython(`
 import json, checks
 
