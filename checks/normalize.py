@@ -81,19 +81,27 @@ class Folded:
 
     @classmethod
     def _one_to_one(cls, original: str) -> "Folded | None":
-        """The common case, done in C: every character folds to exactly one and no
-        white space is doubled, so folded offsets are the original offsets."""
-        table = {}
+        """The common case, done mostly in C: every character folds to one character
+        or to nothing (a mark), and no white space is doubled. A mark then belongs
+        to the character before it, so each folded character spans up to the next."""
+        table, dropped = {}, set()
         for ch in set(original):
             folded = " " if ch.isspace() else fold_char(ch)
-            if len(folded) != 1:
+            if len(folded) > 1:
                 return None
-            table[ord(ch)] = folded
+            if not folded:
+                dropped.add(ch)
+            table[ord(ch)] = folded or None
         if _DOUBLE_SPACE.search(original):
             return None
         n = len(original)
-        breaks = frozenset(m.start() for m in _LINE_BREAK.finditer(original))
-        return cls(original, original.translate(table), range(n), range(1, n + 1), breaks)
+        text = original.translate(table)
+        if not dropped:
+            breaks = frozenset(m.start() for m in _LINE_BREAK.finditer(original))
+            return cls(original, text, range(n), range(1, n + 1), breaks)
+        starts = [i for i, ch in enumerate(original) if ch not in dropped]
+        breaks = frozenset(k for k, i in enumerate(starts) if original[i] in "\n\r\u2028\u2029")
+        return cls(original, text, starts, starts[1:] + [n] if starts else [], breaks)
 
     @classmethod
     def _general(cls, original: str) -> "Folded":
