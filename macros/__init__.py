@@ -99,7 +99,7 @@ def define_env(env):
             f'<a href="{root}{lang_prefix(lang)}{r.principle}/">{_e(rules.principles[r.principle])}</a></li>'
             for r in sorted(rules.rules, key=lambda r: SEVERITIES.index(r.severity)))
         hints = "".join(f"<li>{_e(h)}</li>" for h in text.hints)
-        strings = {k: v for k, v in t.items()}
+        strings = dict(t)
         strings["rule_titles"] = {r.id: r.title for r in rules.rules}
         config = json.dumps(strings, ensure_ascii=False).replace("</", "<\\/")
         # One line per element, no blank lines: Markdown passes the block through untouched.

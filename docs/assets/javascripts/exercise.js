@@ -109,7 +109,6 @@ class Exercise {
     this.draftKey = `srh-draft:${this.lang}:${this.id}`;
     this.latest = 0;
     this.timer = null;
-    this.checkedOnce = false;
 
     this.text.value = this.loadDraft();
     this.text.addEventListener("input", () => this.onInput());
@@ -203,7 +202,6 @@ class Exercise {
     this.root.dataset.passed = String(report.passed);
     this.setState("done");
     this.say(report.passed ? this.t.passed : this.t.not_passed, report.passed ? "passed" : "failed");
-    this.checkedOnce = true;
     this.buttons.reveal.hidden = false;
   }
 
