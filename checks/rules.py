@@ -112,10 +112,11 @@ def _read_toml(name: str) -> dict:
 
 
 def _table_lines(name: str) -> dict[str, int]:
-    """Line number of each `[rules.<id>]` table in a file, so errors can point at it."""
+    """Line number of each `[table]` header in a file (`rules.apology-but`, `el`),
+    so errors can point at it."""
     lines = {}
     for number, line in enumerate(_read_text(name).splitlines(), start=1):
-        match = re.match(r"\s*\[rules\.([A-Za-z0-9_-]+)\]", line)
+        match = re.match(r"\s*\[([A-Za-z0-9_.-]+)\]", line)
         if match:
             lines.setdefault(match.group(1), number)
     return lines
@@ -139,7 +140,7 @@ def catalogue() -> dict[str, dict]:
         raise RuleDataError("rules/catalogue.toml: no [rules.*] tables")
     lines = _table_lines("rules/catalogue.toml")
     for rule_id, entry in rules.items():
-        where = f"rules/catalogue.toml:{lines.get(rule_id, 1)}: rule '{rule_id}'"
+        where = f"rules/catalogue.toml:{lines.get(f'rules.{rule_id}', 1)}: rule '{rule_id}'"
         if _require(entry, "kind", str, where) not in KINDS:
             raise RuleDataError(f"{where}: kind must be one of {', '.join(KINDS)}")
         if _require(entry, "severity", str, where) not in SEVERITIES:
@@ -205,10 +206,10 @@ def language(code: str) -> Language:
     lines = _table_lines(filename)
     for rule_id in entries:
         if rule_id not in cat:
-            raise RuleDataError(f"{filename}:{lines.get(rule_id, 1)}: rule '{rule_id}' is not in rules/catalogue.toml")
+            raise RuleDataError(f"{filename}:{lines.get(f'rules.{rule_id}', 1)}: rule '{rule_id}' is not in rules/catalogue.toml")
     rules = []
     for rule_id, meta in cat.items():
-        where = f"{filename}:{lines.get(rule_id, 1)}: rule '{rule_id}'"
+        where = f"{filename}:{lines.get(f'rules.{rule_id}', 1)}: rule '{rule_id}'"
         entry = entries.get(rule_id)
         if entry is None:
             raise RuleDataError(f"{where}: missing (every catalogue rule needs its data in every language)")

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from .rules import LANGUAGES, RuleDataError, _read_text, _read_toml
+from .rules import LANGUAGES, RuleDataError, _read_toml, _table_lines
 
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # What every language table of a scenario must hold, and of what type.
@@ -79,8 +79,8 @@ def scenario(scenario_id: str) -> Scenario:
     unknown = set(data) - set(LANGUAGES) - {"principle"}
     if unknown:
         raise RuleDataError(f"{filename}: unknown key(s) or language(s) {', '.join(sorted(unknown))}")
-    lines = {line.strip(): n for n, line in enumerate(_read_text(filename).splitlines(), start=1)}
-    texts = {lang: _scenario_text(data[lang], f"{filename}:{lines.get(f'[{lang}]', 1)}: [{lang}]")
+    lines = _table_lines(filename)
+    texts = {lang: _scenario_text(data[lang], f"{filename}:{lines.get(lang, 1)}: [{lang}]")
              for lang in LANGUAGES if lang in data}
     return Scenario(scenario_id, principle, texts)
 
