@@ -7,11 +7,12 @@ BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: setup serve build test check translations bench bench-checker bench-browser clean
+.PHONY: setup serve build test check translations accuracy bench bench-checker bench-browser clean
 
-$(VENV)/.installed: requirements.txt
+$(VENV)/.installed: requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(BIN)/python macros/runtime.py fetch-wheels
 	touch $@
 
 node_modules/.installed: package.json package-lock.json
@@ -44,6 +45,10 @@ check: setup
 ## translations: which translated pages are stale or missing
 translations: setup
 	$(BIN)/python macros/translations.py status
+
+## accuracy: precision, recall and verdicts on the blind corpus (dev and frozen test split)
+accuracy: setup
+	$(BIN)/python tests/accuracy.py
 
 ## bench: latency figures for the checker and for the site in Chromium
 bench: bench-checker bench-browser

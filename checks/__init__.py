@@ -5,12 +5,12 @@ rule by rule, what breaks the handbook's principles.
     >>> check("I'm sorry, but the courier lost it.", "en").passed
     False
 """
-from .engine import MAX_CHARS, CheckInputError, check, word_count
+from .engine import MAX_CHARS, CheckInputError, analyse, check, word_count
 from .report import Finding, Report
 from .rules import LANGUAGES, RuleDataError, catalogue, language
 from .scenarios import all_scenarios, scenario, scenario_ids
 
 __version__ = "0.1.0"
-__all__ = ["check", "Report", "Finding", "CheckInputError", "RuleDataError", "LANGUAGES",
+__all__ = ["check", "analyse", "Report", "Finding", "CheckInputError", "RuleDataError", "LANGUAGES",
            "MAX_CHARS", "catalogue", "language", "scenario", "scenario_ids", "all_scenarios",
            "word_count"]

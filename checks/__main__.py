@@ -8,6 +8,7 @@ import argparse
 import sys
 
 from . import LANGUAGES, CheckInputError, RuleDataError, check
+from .engine import analyse, explain
 
 _SIGN = {"error": "✗", "warning": "!", "tip": "·"}
 
@@ -48,15 +49,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--lang", required=True, help=f"language of the text: {', '.join(LANGUAGES)}")
     parser.add_argument("--scenario", help="exercise scenario id, for the problem-unnamed rule")
     parser.add_argument("--json", action="store_true", help="print the report as one JSON object")
+    parser.add_argument("--explain", action="store_true",
+                        help="also print every token with its readings, stems and tags (why a rule fired or not)")
     parser.add_argument("file", nargs="?", help="file to check (default: standard input)")
     args = parser.parse_args(argv)
     sys.stdout.reconfigure(encoding="utf-8")  # reports carry Greek, Arabic, Hebrew text
     try:
-        report = check(_read(args.file), args.lang, args.scenario)
+        text = _read(args.file)
+        report = check(text, args.lang, args.scenario)
     except (CheckInputError, RuleDataError) as exc:
         sys.stderr.write(f"checks: {exc}\n")
         return 2
     print(report.to_json() if args.json else _human(report))
+    if args.explain:
+        print(explain(analyse(text, args.lang)))
     return 0 if report.passed else 1
 
 

@@ -1,27 +1,35 @@
-"""Apply one language's rules to a text. Five rule kinds cover every rule:
+"""Check a text against one language's rules, in three stages:
 
-presence  each match of `patterns` is a finding (unless it overlaps an `unless` match)
-absence   a finding when no `patterns` match (text matched by `ignore` does not count)
-sequence  a `patterns` match followed in its sentence, or by the first word of the
-          next one, by a `then` match, unless that clause is itself another `patterns` match
-          (matches inside text that `ignore` matches do not count)
+1. tokens (tokens.py): words with their readings and stems, sentences, questions;
+2. tags: cue-class instances from the lexicon (cues.py), then the scope of each
+   negator ("#neg"; "#refused" for a refusing one: can't, won't, not possible),
+   questions ("#q": a question mark, or a question opener at the start), the
+   first word of a sentence ("#first") and capitalised words elsewhere ("#cap"),
+   and quotations (a presence finding wholly inside quotation marks is a mention,
+   not a use, and is dropped);
+3. rules: each pattern (patterns.py) is one regular expression over the tagged
+   token stream.
+
+Rule kinds:
+presence  each match of `patterns` is a finding, unless it overlaps a match of `unless`
+absence   a finding when no `patterns` match outside the matches of `ignore`
 length    more than `max_words` words
 scenario  none of the exercise scenario's key terms appear
 """
 from __future__ import annotations
 
-import re
-from dataclasses import replace
+from bisect import bisect_left
+from dataclasses import dataclass, replace
 
-from .normalize import Folded, fold
-from .prefilter import Literals
+from .cues import token_keys
+from .normalize import Folded
+from .patterns import SEP, TOK
 from .report import Finding, Report
 from .rules import LANGUAGES, Language, Rule, language
-from .scenarios import ScenarioText, scenario as load_scenario
+from .scenarios import scenario as load_scenario
+from .tokens import Token, tokenize
 
 MAX_CHARS = 5000
-_SENTENCE_END = re.compile(r"[.!?;]+\"?'?(?= |$)")
-_MASK = "\x00"
 
 
 class CheckInputError(ValueError):
@@ -33,119 +41,186 @@ def word_count(text: str) -> int:
     return sum(1 for token in text.split() if any(map(str.isalpha, token)))
 
 
-def _sentences(doc: Folded) -> list[tuple[int, int]]:
-    """(start, end) of each sentence in the folded text."""
-    cuts = {m.end() for m in _SENTENCE_END.finditer(doc.text)}
-    cuts.update(doc.line_breaks)
-    spans, start = [], 0
-    for cut in sorted(cuts) + [len(doc.text)]:
-        if cut > start:
-            spans.append((start, cut))
-            start = cut
-    return spans
+def _safe(key: str) -> str:
+    return key.replace(TOK, "\ufffd").replace(SEP, "\ufffd") if (TOK in key or SEP in key) else key
+
+
+class Analysis:
+    """One text, tokenised and tagged for one language: what every rule reads."""
+
+    def __init__(self, text: str, lang: Language):
+        self.lang = lang
+        self.doc = doc = Folded.of(text)
+        self.words = word_count(text)
+        self.tokens, questions = tokenize(doc, lang.morphology, lang.sentences)
+        keys = [token_keys(t) for t in self.tokens]
+        tags = lang.lexicon.tag(self.tokens, keys)
+        flags: list[set[str]] = [set() for _ in self.tokens]
+        self._negation(tags, flags)
+        self._questions(tags, flags, questions)
+        seen_word_in = -1                     # the last sentence that had a word so far
+        for i, token in enumerate(self.tokens):
+            if not token.word:
+                continue
+            flags[i].add("#word")
+            if seen_word_in != token.sentence:
+                flags[i].add("#first")
+                seen_word_in = token.sentence
+            elif token.cap and len(token.text) > 1:
+                flags[i].add("#cap")
+        self.quoted = self._quotations()
+        parts, offsets, items, at = [], [], [], 0
+        all_keys: set[str] = set()
+        for i, token in enumerate(self.tokens):
+            if i and token.sentence != self.tokens[i - 1].sentence:
+                piece = f"{TOK}{SEP}${SEP}"
+                parts.append(piece)
+                offsets.append(at)
+                items.append(None)
+                at += len(piece)
+                all_keys.add("$")
+            token_all = [*keys[i], *tags[i], *flags[i]]
+            all_keys.update(token_all)
+            piece = TOK + SEP + SEP.join(_safe(k) for k in token_all) + SEP
+            parts.append(piece)
+            offsets.append(at)
+            items.append(i)
+            at += len(piece)
+        self.stream = "".join(parts)
+        self.offsets = offsets
+        self.items = items
+        self.keys = all_keys
+        self._matches: dict[int, list[tuple[int, int]]] = {}
+
+    # --- stage 2: negation, question and quotation tags ------------------------------
+
+    def _quotations(self) -> list[bool]:
+        """Which tokens stand inside quotation marks: a phrase quoted in order to
+        reject it ("'mistakes were made' was not good enough") is mentioned, not used."""
+        tokens, quoted = self.tokens, [False] * len(self.tokens)
+        opened: dict[str, int] = {}
+        for i, t in enumerate(tokens):
+            if t.text not in ('"', "'"):
+                continue
+            after = i + 1 < len(tokens) and tokens[i + 1].start == t.end and tokens[i + 1].word
+            before = i > 0 and tokens[i - 1].end == t.start
+            if t.text in opened and (t.text == '"' or before):
+                start = opened.pop(t.text)
+                if i - start <= 25:
+                    for k in range(start + 1, i):
+                        quoted[k] = True
+            elif after and (t.text == '"' or not before):
+                opened[t.text] = i
+        return quoted
+
+    def _instance_end(self, tags, i: int, name: str) -> int:
+        j = i
+        while j + 1 < len(tags) and "&" + name in tags[j + 1]:
+            j += 1
+        return j
+
+    def _negation(self, tags, flags) -> None:
+        lang, tokens = self.lang, self.tokens
+        for i, token_tags in enumerate(tags):
+            for name, forward in (("negation", True), ("refusing", True),
+                                  ("negation_after", False), ("refusing_after", False)):
+                if "@" + name not in token_tags or "@not_negation" in token_tags or "&not_negation" in token_tags:
+                    continue
+                end = self._instance_end(tags, i, name)
+                marks = ("#neg", "#refused") if name.startswith("refusing") else ("#neg",)
+                step, k = (1, end + 1) if forward else (-1, i - 1)
+                words = 0
+                while 0 <= k < len(tokens) and tokens[k].sentence == tokens[i].sentence:
+                    if not tokens[k].word and tokens[k].text not in lang.scope_keeps:
+                        break
+                    if "@scope_break" in tags[k] or "&scope_break" in tags[k]:
+                        break
+                    words += tokens[k].word
+                    if words > lang.negation_window:
+                        break
+                    flags[k].update(marks)
+                    k += step
+
+    def _questions(self, tags, flags, questions) -> None:
+        tokens = self.tokens
+        first_word: dict[int, list[int]] = {}
+        for i, token in enumerate(tokens):
+            first_word.setdefault(token.sentence, []).append(i)
+        for sentence, members in first_word.items():
+            asks = questions[sentence]
+            if not asks:
+                # A question opener ("would you", "kas", "هل") at the start, or after
+                # a short vocative or interjection and a comma ("Anna, would you…").
+                words = [i for i in members if tokens[i].word]
+                starts = words[:1]
+                for i in members[:6]:
+                    if tokens[i].text == "," and i + 1 < len(tokens) and tokens[i + 1].sentence == sentence:
+                        starts.append(i + 1)
+                        break
+                asks = any("@question_opener" in tags[i] for i in starts)
+            if asks:
+                for i in members:
+                    flags[i].add("#q")
+
+    # --- stage 3: patterns -------------------------------------------------------
+
+    def matches(self, pattern) -> list[tuple[int, int]]:
+        """Token ranges [first, last + 1) of a pattern's matches."""
+        key = id(pattern)
+        found = self._matches.get(key)
+        if found is None:
+            found = []
+            if pattern.first is None or not pattern.first.isdisjoint(self.keys):
+                for m in pattern.regex.finditer(self.stream):
+                    if m.end() == m.start():
+                        continue
+                    a = bisect_left(self.offsets, m.start())
+                    b = bisect_left(self.offsets, m.end())
+                    real = [self.items[k] for k in range(a, b) if self.items[k] is not None]
+                    if real:
+                        found.append((real[0], real[-1] + 1))
+            self._matches[key] = found
+        return found
+
+    def all_matches(self, patterns) -> list[tuple[int, int]]:
+        """The matches of several patterns, overlapping or touching ones merged into one."""
+        merged: list[tuple[int, int]] = []
+        for r in sorted({r for p in patterns for r in self.matches(p)}):
+            if merged and r[0] <= merged[-1][1]:
+                merged[-1] = (merged[-1][0], max(merged[-1][1], r[1]))
+            else:
+                merged.append(r)
+        return merged
+
+    def span(self, tokens: tuple[int, int]) -> tuple[int, int]:
+        """Offsets in the text as typed of a token range."""
+        first, last = self.tokens[tokens[0]], self.tokens[tokens[1] - 1]
+        return self.doc.span(first.start, last.end)
 
 
 def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
     return a[0] < b[1] and b[0] < a[1]
 
 
-class _Scan:
-    """The regex work on one folded text, each pattern run at most once
-    (rules share patterns, e.g. the apology vocabulary) and skipped outright
-    when the literals it needs are not in the text."""
-
-    def __init__(self, doc: Folded):
-        self.doc = doc
-        self.words = word_count(doc.original)
-        self.literals = Literals(doc.text)
-        self._spans: dict[re.Pattern, list[tuple[int, int]]] = {}
-
-    def spans(self, pattern: re.Pattern) -> list[tuple[int, int]]:
-        if pattern not in self._spans:
-            text = self.doc.text
-            self._spans[pattern] = ([(m.start(), m.end()) for m in pattern.finditer(text) if m.end() > m.start()]
-                                    if self.literals.may_match(pattern) else [])
-        return self._spans[pattern]
-
-    def found(self, pattern: re.Pattern) -> bool:
-        """Whether the pattern matches at all (a search, unless its spans are known)."""
-        if pattern in self._spans:
-            return bool(self._spans[pattern])
-        return self.literals.may_match(pattern) and pattern.search(self.doc.text) is not None
-
-    def matches(self, patterns) -> list[tuple[int, int]]:
-        """Non-overlapping match spans of all patterns, earliest and longest first."""
-        found = sorted({span for p in patterns for span in self.spans(p)}, key=lambda s: (s[0], -s[1]))
-        kept: list[tuple[int, int]] = []
-        for span in found:
-            if not kept or span[0] >= kept[-1][1]:
-                kept.append(span)
-        return kept
+def presence(rule: Rule, analysis: Analysis) -> list[tuple[int, int]]:
+    vetoes = analysis.all_matches(rule.unless)
+    return [r for r in analysis.all_matches(rule.patterns)
+            if not any(_overlaps(r, v) for v in vetoes) and not all(analysis.quoted[r[0]:r[1]])]
 
 
-def _presence(rule: Rule, scan: _Scan) -> list[tuple[int, int]]:
-    vetoes = scan.matches(rule.unless)
-    return [s for s in scan.matches(rule.patterns) if not any(_overlaps(s, v) for v in vetoes)]
+def absent(rule: Rule, analysis: Analysis) -> bool:
+    ignored = analysis.all_matches(rule.ignore)
+    for pattern in rule.patterns:
+        if any(not any(_overlaps(r, v) for v in ignored) for r in analysis.matches(pattern)):
+            return False
+    return True
 
 
-def _absent(rule: Rule, scan: _Scan) -> bool:
-    text = scan.doc.text
-    ignored = scan.matches(rule.ignore)
-    for start, end in ignored:
-        text = text[:start] + _MASK * (end - start) + text[end:]
-    if not ignored:
-        return not any(scan.found(p) for p in rule.patterns)
-    masked = Literals(text)
-    return not any(masked.may_match(p) and p.search(text) for p in rule.patterns)
-
-
-def _sequence(rule: Rule, scan: _Scan) -> list[tuple[int, int]]:
-    doc = scan.doc
-    text, sentences = doc.text, _sentences(doc)
-    by_connective: dict[int, tuple[int, int]] = {}
-
-    def clause_apologises(start: int, end: int) -> bool:
-        return any(start <= s and e <= end for p in rule.patterns for s, e in scan.spans(p))
-
-    denied = scan.matches(rule.ignore)
-    for a_start, a_end in scan.matches(rule.patterns):
-        if any(_overlaps((a_start, a_end), d) for d in denied):
-            continue  # "we will not apologise, but ..." is no apology taken back
-        index = next(i for i, (s, e) in enumerate(sentences) if s <= a_start < e)
-        s_end = sentences[index][1]
-        hit = None
-        for p in rule.then:
-            m = p.search(text, a_end, s_end)
-            if m and (hit is None or m.start() < hit[0]):
-                hit = (m.start(), m.end(), s_end)
-        if hit is None and index + 1 < len(sentences):
-            n_start, n_end = sentences[index + 1]
-            first_word = n_start + len(text[n_start:n_end]) - len(text[n_start:n_end].lstrip(" \"'-"))
-            for p in rule.then:
-                m = p.match(text, first_word, n_end)
-                if m:
-                    hit = (m.start(), m.end(), n_end)
-                    break
-        if hit is None or clause_apologises(hit[1], hit[2]):
-            continue
-        # Several apologies before one connective: report the closest one.
-        by_connective[hit[0]] = (a_start, hit[1])
-    return sorted(by_connective.values())
-
-
-def _names_problem(doc: Folded, lang: Language, text: ScenarioText) -> bool:
-    for term in text.key_terms:
-        pattern = r"(?<!\w)(?:" + lang.word_prefix + ")" + re.escape(fold(term).strip())
-        if re.search(pattern, doc.text):
-            return True
-    return False
-
-
-def _finding(rule: Rule, lang: Language, doc: Folded | None, span: tuple[int, int] | None) -> Finding:
+def _finding(rule: Rule, lang: Language, analysis: Analysis | None, tokens: tuple[int, int] | None) -> Finding:
     start = end = excerpt = None
-    if span is not None:
-        start, end = doc.span(*span) if doc is not None else span
-        excerpt = doc.original[start:end] if doc is not None else None
+    if tokens is not None:
+        start, end = analysis.span(tokens)
+        excerpt = analysis.doc.original[start:end]
     return Finding(
         rule=rule.id, severity=rule.severity, start=start, end=end, excerpt=excerpt,
         message=rule.message, principle=rule.principle,
@@ -154,25 +229,28 @@ def _finding(rule: Rule, lang: Language, doc: Folded | None, span: tuple[int, in
     )
 
 
-def run_rule(rule: Rule, lang: Language, scan: _Scan, scenario_text: ScenarioText | None = None) -> list[Finding]:
-    """Findings of one rule on a folded text."""
-    doc = scan.doc
+def run_rule(rule: Rule, lang: Language, analysis: Analysis, key_terms=None) -> list[Finding]:
+    """Findings of one rule on an analysed text."""
     if rule.kind == "presence":
-        return [_finding(rule, lang, doc, s) for s in _presence(rule, scan)]
-    if rule.kind == "sequence":
-        return [_finding(rule, lang, doc, s) for s in _sequence(rule, scan)]
+        return [_finding(rule, lang, analysis, r) for r in presence(rule, analysis)]
     if rule.kind == "absence":
-        return [_finding(rule, lang, None, None)] if _absent(rule, scan) else []
+        return [_finding(rule, lang, None, None)] if absent(rule, analysis) else []
     if rule.kind == "length":
-        if scan.words > rule.max_words:
-            whole = _finding(rule, lang, None, (0, len(doc.original)))
-            return [replace(whole, excerpt=doc.original)]
+        if analysis.words > rule.max_words:
+            whole = _finding(rule, lang, None, None)
+            original = analysis.doc.original
+            return [replace(whole, start=0, end=len(original), excerpt=original)]
         return []
     if rule.kind == "scenario":
-        if scenario_text is not None and not _names_problem(doc, lang, scenario_text):
+        if key_terms is not None and not any(analysis.matches(p) for p in key_terms):
             return [_finding(rule, lang, None, None)]
         return []
     raise AssertionError(rule.kind)
+
+
+def analyse(text: str, lang: str) -> Analysis:
+    """Tokens, tags and the token stream of a text (for `check` and `--explain`)."""
+    return Analysis(text, language(lang))
 
 
 def check(text: str, lang: str, scenario: str | None = None) -> Report:
@@ -185,18 +263,31 @@ def check(text: str, lang: str, scenario: str | None = None) -> Report:
         raise CheckInputError("the text is empty")
     if len(text) > MAX_CHARS:
         raise CheckInputError(f"the text has {len(text)} characters; the limit is {MAX_CHARS}")
-    scenario_text = None
+    rules = language(lang)
+    key_terms = None
     if scenario is not None:
         try:
-            scenario_text = load_scenario(scenario).text(lang)
+            load_scenario(scenario).text(lang)
         except KeyError:
             raise CheckInputError(f"unknown scenario '{scenario}'") from None
-    rules = language(lang)
-    scan = _Scan(Folded.of(text))
-    findings = [f for rule in rules.rules for f in run_rule(rule, rules, scan, scenario_text)]
+        key_terms = rules.key_terms(scenario)
+    analysis = Analysis(text, rules)
+    findings = [f for rule in rules.rules for f in run_rule(rule, rules, analysis, key_terms)]
     findings.sort(key=Finding.sort_key)
     return Report(
         lang=lang, scenario=scenario,
         passed=not any(f.severity == "error" for f in findings),
-        words=scan.words, findings=tuple(findings),
+        words=analysis.words, findings=tuple(findings),
     )
+
+
+def explain(analysis: Analysis) -> str:
+    """The tokens of an analysed text with their readings, stems and tags: why a
+    pattern did or did not match (`python -m checks --explain`)."""
+    lines = []
+    for i, token in enumerate(analysis.tokens):
+        keys = [k for k in analysis.stream[analysis.offsets[analysis.items.index(i)]:].split(TOK, 2)[1].split(SEP) if k]
+        tags = " ".join(k for k in keys if k[0] in "@&#")
+        extra = list(token.readings[1:]) + ["~" + s for s in token.stems if s not in token.readings]
+        lines.append(f"{token.sentence:>2} {token.text:<16} {'/'.join(extra):<24} {tags}")
+    return "\n".join(lines)

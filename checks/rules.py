@@ -1,8 +1,9 @@
 """Load and validate the rule data: the catalogue (what each rule is) and one
-file per language (how it is recognised, what it says, its examples).
+file per language (how the language is read, its cue classes, and per rule the
+patterns, what it says and its examples).
 
-Every mistake in the data raises RuleDataError naming the file and the rule, so
-a broken edit fails at load time and in the tests, never silently at check time.
+Every mistake in the data raises RuleDataError naming the file, the line and the
+rule, so a broken edit fails at load time and in the tests, never at check time.
 """
 from __future__ import annotations
 
@@ -12,15 +13,20 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
-from .normalize import fold_char
-from .prefilter import guard
+from .cues import Lexicon
+from .morphology import Morphology
+from .normalize import fold
+from .patterns import Compiler, Pattern, PatternError, Seq, classes_used, is_lexical, parse
+from .tokens import Sentences
 
-KINDS = ("presence", "absence", "sequence", "length", "scenario")
+KINDS = ("presence", "absence", "length", "scenario")
 SEVERITIES = ("error", "warning", "tip")
 LANGUAGES = ("en", "el", "ar", "et", "he")
+# Cue classes the engine itself reads (engine.py): negation scope and questions.
+ENGINE_CLASSES = ("negation", "refusing", "negation_after", "refusing_after", "not_negation",
+                  "scope_break", "question_opener")
 # An example marks the span a presence rule must report with [[ and ]].
 SPAN_MARK = re.compile(r"\[\[(.+?)\]\]", re.S)
-_VOCAB_REF = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
 MIN_EXAMPLES = 4
 
 
@@ -56,22 +62,27 @@ class Rule:
     principle: str                  # handbook page the rule comes from
     title: str                      # short name, in the language
     message: str                    # what to do instead, in the language
-    patterns: tuple[re.Pattern, ...] = ()
-    unless: tuple[re.Pattern, ...] = ()   # presence: drop a match that overlaps one of these
-    ignore: tuple[re.Pattern, ...] = ()   # absence: text these match does not count
-    then: tuple[re.Pattern, ...] = ()     # sequence: what must not follow the pattern
+    patterns: tuple[Pattern, ...] = ()
+    unless: tuple[Pattern, ...] = ()   # presence: drop a match that overlaps one of these
+    ignore: tuple[Pattern, ...] = ()   # absence: matches overlapping these do not count
     max_words: int | None = None
     scenario: str | None = None           # scenario kind: the scenario its examples use
     examples: tuple[Example, ...] = field(default=(), repr=False)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Language:
     code: str
     name: str
-    word_prefix: str                 # clitics a key term may carry (ar, he)
     principles: dict[str, str]      # page slug -> title in this language
     rules: tuple[Rule, ...]
+    morphology: Morphology
+    sentences: Sentences
+    lexicon: Lexicon
+    negation_window: int            # words a negator reaches
+    scope_keeps: frozenset[str]     # punctuation inside a word group that does not end a scope
+    compiler: Compiler = field(repr=False)
+    cues: dict[str, list[str]] = field(repr=False)   # class -> entries as written
 
     def rule(self, rule_id: str) -> Rule:
         for rule in self.rules:
@@ -79,23 +90,39 @@ class Language:
                 return rule
         raise KeyError(rule_id)
 
+    def compile(self, source: str) -> Pattern:
+        """One pattern, compiled for this language (PatternError if it cannot be read)."""
+        tree = parse(source, self.word)
+        regex = re.compile(self.compiler.regex(tree))
+        return Pattern(source, regex, self.compiler.first_keys(tree))
 
-def fold_pattern(source: str) -> str:
-    """Fold a regular expression's literal text the way texts are folded,
-    leaving escapes such as \\b and \\S alone."""
-    out, escaped = [], False
-    for ch in source:
-        if escaped:
-            out.append(ch)
-            escaped = False
-        elif ch == "\\":
-            out.append(ch)
-            escaped = True
-        elif ch.isspace():
-            out.append(" ")
-        else:
-            out.append(fold_char(ch) if ch not in ".()[]{}|?*+^$" else ch)
-    return "".join(out)
+    def word(self, text: str, whole: bool = False) -> list[str] | str:
+        """A literal of the rule data, folded as texts are, and split as the
+        tokenizer splits words ("don't" -> ["do", "n't"])."""
+        folded = fold(text)
+        if whole:
+            return folded
+        return [folded[s:e] for s, e in self.morphology.split(folded)]
+
+    def key_terms(self, scenario_id: str) -> tuple[Pattern, ...]:
+        """A scenario's key terms as patterns: each word matches any word it starts,
+        with or without clitics (so "plum" finds "plums", "שזיף" finds "והשזיפים")."""
+        return _key_terms(self, scenario_id)
+
+
+@lru_cache(maxsize=None)
+def _key_terms(lang: Language, scenario_id: str) -> tuple[Pattern, ...]:
+    from .scenarios import scenario
+    terms = scenario(scenario_id).text(lang.code).key_terms
+    out = []
+    for term in terms:
+        words = fold(term).split()
+        source = " ".join(re.sub(r"([()|?{}\[\]@_$*=])", "", w) + "*" for w in words if w.strip("*"))
+        try:
+            out.append(lang.compile(source))
+        except PatternError as exc:
+            raise RuleDataError(f"scenarios/{scenario_id}.toml: [{lang.code}] key term {term!r}: {exc}") from None
+    return tuple(out)
 
 
 def _read_text(name: str) -> str:
@@ -122,12 +149,28 @@ def _table_lines(name: str) -> dict[str, int]:
     return lines
 
 
+def _line_of(name: str, needle: str, after: int) -> int:
+    """The line, from `after` on, where a value first appears (else `after`)."""
+    for number, line in enumerate(_read_text(name).splitlines()[after - 1:], start=after):
+        if needle in line:
+            return number
+    return after
+
+
 def _require(table: dict, key: str, kind: type, where: str):
     if key not in table:
         raise RuleDataError(f"{where}: '{key}' is missing")
     value = table[key]
     if not isinstance(value, kind):
         raise RuleDataError(f"{where}: '{key}' must be a {kind.__name__}")
+    return value
+
+
+def _strings(value, where: str, key: str) -> list[str]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(s, str) and s.strip() for s in value):
+        raise RuleDataError(f"{where}: '{key}' must be a list of non-empty strings")
     return value
 
 
@@ -152,43 +195,34 @@ def catalogue() -> dict[str, dict]:
     return rules
 
 
-class _Compiler:
-    """Expands {vocab} references and compiles folded patterns for one file."""
-
-    def __init__(self, filename: str, vocab: dict):
-        self.filename = filename
-        self.vocab = vocab
-        self._expanded: dict[str, str] = {}
-
-    def expand(self, source: str, where: str, seen: tuple[str, ...] = ()) -> str:
-        def sub(m: re.Match) -> str:
-            name = m.group(1)
-            if name not in self.vocab:
-                raise RuleDataError(f"{where}: unknown vocabulary '{{{name}}}'")
-            if name in seen:
-                raise RuleDataError(f"{where}: vocabulary '{name}' refers to itself")
-            if name not in self._expanded:
-                inner = self.expand(self.vocab[name], f"{self.filename}: vocab '{name}'", seen + (name,))
-                self._expanded[name] = f"(?:{inner})"
-            return self._expanded[name]
-
-        # {2,5}-style quantifiers do not match _VOCAB_REF (it needs a letter first).
-        return _VOCAB_REF.sub(sub, source)
-
-    def compile(self, sources, where: str) -> tuple[re.Pattern, ...]:
-        if isinstance(sources, str):
-            sources = [sources]
-        if not isinstance(sources, list) or not all(isinstance(s, str) for s in sources):
-            raise RuleDataError(f"{where}: patterns must be a list of strings")
-        compiled = []
-        for source in sources:
-            try:
-                folded = fold_pattern(self.expand(source, where))
-                re.compile(folded)  # report a mistake against what the editor wrote
-                compiled.append(re.compile(guard(folded)))
-            except re.error as exc:
-                raise RuleDataError(f"{where}: bad pattern {source!r}: {exc}") from None
-        return tuple(compiled)
+def _settings(data: dict, filename: str) -> tuple[Morphology, Sentences, int, frozenset[str]]:
+    where = f"{filename}: [language]"
+    table = data.get("language")
+    if not isinstance(table, dict):
+        raise RuleDataError(f"{where} is missing")
+    known = {"stemmer", "stem_reach", "clitics", "min_stem", "suffixes", "readings", "abbreviations",
+             "question_marks", "ordinal_dot", "negation_window", "scope_keeps"}
+    unknown = set(table) - known
+    if unknown:
+        raise RuleDataError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
+    try:
+        morphology = Morphology(
+            stemmer=table.get("stemmer", ""),
+            stem_reach=table.get("stem_reach"),
+            clitics=tuple(fold(c) for c in table.get("clitics", [])),
+            min_stem=int(table.get("min_stem", 2)),
+            suffixes={fold(k): fold(v) for k, v in table.get("suffixes", {}).items()},
+            readings_of={fold(k): tuple(fold(x) for x in v) for k, v in table.get("readings", {}).items()},
+        )
+    except (ImportError, AttributeError) as exc:
+        raise RuleDataError(f"{where}: stemmer {table.get('stemmer')!r}: {exc}") from None
+    sentences = Sentences(
+        abbreviations=frozenset(fold(a).rstrip(".") for a in table.get("abbreviations", [])),
+        question_marks=frozenset(table.get("question_marks", ["?"])),
+        ordinal_dot=bool(table.get("ordinal_dot", False)),
+    )
+    return (morphology, sentences, int(table.get("negation_window", 6)),
+            frozenset(table.get("scope_keeps", ["'", "-", '"'])))
 
 
 @lru_cache(maxsize=None)
@@ -197,35 +231,93 @@ def language(code: str) -> Language:
     filename = f"rules/{code}.toml"
     data = _read_toml(filename)
     cat = catalogue()
-    vocab = data.get("vocab", {})
-    if not isinstance(vocab, dict) or not all(isinstance(v, str) for v in vocab.values()):
-        raise RuleDataError(f"{filename}: [vocab] must map names to pattern strings")
-    compiler = _Compiler(filename, vocab)
+    lines = _table_lines(filename)
+    morphology, sentences, window, keeps = _settings(data, filename)
+
+    def word(text: str, whole: bool = False):
+        folded = fold(text)
+        return folded if whole else [folded[s:e] for s, e in morphology.split(folded)]
+
+    # Cue classes: plain phrases are looked up, the others expanded in place.
+    cues = data.get("cues")
+    if not isinstance(cues, dict):
+        raise RuleDataError(f"{filename}: [cues] is missing")
+    cue_line = lines.get("cues", 1)
+    lexical: dict[str, list] = {}
+    macros: dict[str, list] = {}
+    for name, entries in cues.items():
+        where = f"{filename}:{_line_of(filename, name, cue_line)}: cue class '{name}'"
+        if not re.fullmatch(r"[a-z][a-z0-9_]*", name):
+            raise RuleDataError(f"{where}: a class name is lower-case letters, digits and _")
+        for entry in _strings(entries, where, name):
+            try:
+                tree = parse(entry, word)
+            except PatternError as exc:
+                raise RuleDataError(f"{filename}:{_line_of(filename, entry, cue_line)}: cue class '{name}': "
+                                    f"bad entry {entry!r}: {exc}") from None
+            (lexical if is_lexical(tree) else macros).setdefault(name, []).append(tree)
+    missing = [c for c in ENGINE_CLASSES if c not in cues]
+    if missing:
+        raise RuleDataError(f"{filename}: [cues] needs the classes the engine reads: {', '.join(missing)}")
+    for name in ENGINE_CLASSES:
+        if name in macros:
+            raise RuleDataError(f"{filename}: cue class '{name}' is read by the engine before patterns run: "
+                                "its entries must be plain words and phrases")
+    compiler = Compiler(stem=morphology.stem,
+                        lexical=set(lexical), macros=macros)
+    for name, trees in macros.items():
+        for tree in trees:
+            unknown = classes_used(tree) - set(cues)
+            if unknown:
+                raise RuleDataError(f"{filename}:{_line_of(filename, name, cue_line)}: cue class '{name}': "
+                                    f"unknown cue class @{sorted(unknown)[0]}")
+    lexicon = Lexicon(lexical, compiler.word_keys)
+
+    def compile_all(sources, where_line: int, rule_id: str, key: str) -> tuple[Pattern, ...]:
+        out = []
+        for source in _strings(sources, f"{filename}:{where_line}: rule '{rule_id}'", key):
+            line = _line_of(filename, source, where_line)
+            try:
+                tree = parse(source, word)
+                unknown = classes_used(tree) - set(cues)
+                if unknown:
+                    raise PatternError(f"unknown cue class @{sorted(unknown)[0]}")
+                out.append(Pattern(source, re.compile(compiler.regex(tree)), compiler.first_keys(tree)))
+            except (PatternError, re.error) as exc:
+                raise RuleDataError(f"{filename}:{line}: rule '{rule_id}': bad pattern {source!r}: {exc}") from None
+        return tuple(out)
+
     principles = data.get("principles", {})
     entries = data.get("rules", {})
-    lines = _table_lines(filename)
     for rule_id in entries:
         if rule_id not in cat:
             raise RuleDataError(f"{filename}:{lines.get(f'rules.{rule_id}', 1)}: rule '{rule_id}' is not in rules/catalogue.toml")
     rules = []
     for rule_id, meta in cat.items():
-        where = f"{filename}:{lines.get(f'rules.{rule_id}', 1)}: rule '{rule_id}'"
+        table_line = lines.get(f"rules.{rule_id}", 1)
+        where = f"{filename}:{table_line}: rule '{rule_id}'"
         entry = entries.get(rule_id)
         if entry is None:
             raise RuleDataError(f"{where}: missing (every catalogue rule needs its data in every language)")
         if meta["principle"] not in principles:
             raise RuleDataError(f"{filename}: [principles] has no title for '{meta['principle']}' (rule '{rule_id}')")
         kind = meta["kind"]
+        allowed = {"title", "message", "bad", "good"} | {
+            "presence": {"patterns", "unless"}, "absence": {"patterns", "ignore"},
+            "length": set(), "scenario": {"scenario"}}[kind]
+        for key in ("title", "message"):
+            if not _require(entry, key, str, where).strip():
+                raise RuleDataError(f"{where}: '{key}' is empty")
+        unknown = set(entry) - allowed
+        if unknown:
+            raise RuleDataError(f"{where}: unknown key(s) for {kind} rules: {', '.join(sorted(unknown))}")
         patterns = ()
-        if kind in ("presence", "absence", "sequence"):
-            patterns = compiler.compile(_require(entry, "patterns", list, where), where)
+        if kind in ("presence", "absence"):
+            patterns = compile_all(_require(entry, "patterns", list, where), table_line, rule_id, "patterns")
             if not patterns:
                 raise RuleDataError(f"{where}: 'patterns' is empty")
         if kind == "scenario" and not isinstance(entry.get("scenario"), str):
             raise RuleDataError(f"{where}: a scenario rule needs 'scenario', the scenario its examples use")
-        then = compiler.compile(entry.get("then", []), where)
-        if kind == "sequence" and not then:
-            raise RuleDataError(f"{where}: a sequence rule needs 'then' patterns")
         examples = []
         for key, fires in (("bad", True), ("good", False)):
             texts = _require(entry, key, list, where)
@@ -235,7 +327,7 @@ def language(code: str) -> Language:
                 if not isinstance(text, str) or not text.strip():
                     raise RuleDataError(f"{where}: every '{key}' example must be a non-empty string")
                 example = Example.parse(text, fires)
-                if fires and kind in ("presence", "sequence") and not example.spans:
+                if fires and kind == "presence" and not example.spans:
                     raise RuleDataError(f"{where}: bad example must mark its span with [[ ]]: {text!r}")
                 if not fires and example.spans:
                     raise RuleDataError(f"{where}: good example has a [[ ]] span: {text!r}")
@@ -243,12 +335,10 @@ def language(code: str) -> Language:
         rules.append(Rule(
             id=rule_id, kind=kind, severity=meta["severity"],
             sources=tuple(meta["sources"]), principle=meta["principle"],
-            title=_require(entry, "title", str, where),
-            message=_require(entry, "message", str, where),
+            title=entry["title"], message=entry["message"],
             patterns=patterns,
-            unless=compiler.compile(entry.get("unless", []), where),
-            ignore=compiler.compile(entry.get("ignore", []), where),
-            then=then,
+            unless=compile_all(entry.get("unless", []), table_line, rule_id, "unless"),
+            ignore=compile_all(entry.get("ignore", []), table_line, rule_id, "ignore"),
             max_words=meta.get("max_words"),
             scenario=entry.get("scenario") if kind == "scenario" else None,
             examples=tuple(examples),
@@ -256,7 +346,13 @@ def language(code: str) -> Language:
     return Language(
         code=code,
         name=_require(data, "name", str, filename),
-        word_prefix=fold_pattern(data.get("word_prefix", "")),
         principles=principles,
         rules=tuple(rules),
+        morphology=morphology,
+        sentences=sentences,
+        lexicon=lexicon,
+        negation_window=window,
+        scope_keeps=keeps,
+        compiler=compiler,
+        cues={k: list(v) for k, v in cues.items()},
     )

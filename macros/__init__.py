@@ -101,6 +101,8 @@ def define_env(env):
         hints = "".join(f"<li>{_e(h)}</li>" for h in text.hints)
         strings = dict(t)
         strings["rule_titles"] = {r.id: r.title for r in rules.rules}
+        # A presence rule that did not fire was not found, which is not the same as met.
+        strings["presence_rules"] = [r.id for r in rules.rules if r.kind == "presence"]
         config = json.dumps(strings, ensure_ascii=False).replace("</", "<\\/")
         # One line per element, no blank lines: Markdown passes the block through untouched.
         return "\n".join([

@@ -30,11 +30,11 @@ def cpython_findings(case: dict) -> list:
 
 @pytest.mark.skipif(shutil.which("node") is None, reason="Node.js is not installed")
 def test_pyodide_matches_cpython(tmp_path):
-    wheel = runtime.build_wheel(tmp_path)
+    wheels = [runtime.build_wheel(tmp_path), *runtime.dependency_wheels()]
     data = all_cases()
     case_file = tmp_path / "cases.json"
     case_file.write_text(json.dumps(data), encoding="utf-8")
-    result = subprocess.run(["node", str(ROOT / "tests" / "pyodide" / "run_checks.mjs"), str(wheel), str(case_file)],
+    result = subprocess.run(["node", str(ROOT / "tests" / "pyodide" / "run_checks.mjs"), str(case_file), *map(str, wheels)],
                             capture_output=True, text=True, cwd=ROOT, timeout=300)
     assert result.returncode == 0, result.stderr[-3000:]
     in_pyodide = json.loads(result.stdout.strip().splitlines()[-1])

@@ -37,21 +37,59 @@ def test_every_language_loads_and_has_every_rule():
         assert {r.id for r in checks.language(lang).rules} == ids
 
 
-@pytest.mark.parametrize("old,new,message", [
-    ("patterns = ['{apology}']\n# A denied", "patterns = ['{apology}(']\n# A denied", "rules/en.toml:{apology-missing}: rule 'apology-missing': bad pattern"),
-    ("[rules.non-apology]", "[rules.non-apologie]", "rules/en.toml:{non-apology}: rule 'non-apologie' is not in rules/catalogue.toml"),
-    ('title = "Say sorry"\nmessage = ', 'title = "Say sorry"\nmassage = ', "rules/en.toml:{apology-missing}: rule 'apology-missing': 'message' is missing"),
-    ("patterns = ['{apology}']\n# A denied", "patterns = ['{apologee}']\n# A denied", "unknown vocabulary '{apologee}'"),
-    ('name = "English"', 'name = "English', "rules/en.toml: not valid TOML: Illegal character '\\n' (at line 8"),
+def _line(lines: list[str], needle: str) -> int:
+    return next(n for n, line in enumerate(lines, start=1) if needle in line)
+
+
+@pytest.mark.parametrize("old,new,where,message", [
+    ('patterns = ["@apology[!neg]"]', 'patterns = ["@apology[!neg"]', 'patterns = ["@apology[!neg"]',
+     "rule 'apology-missing': bad pattern '@apology[!neg'"),
+    ('patterns = ["@apology[!neg]"]', 'patterns = ["@apologee[!neg]"]', 'patterns = ["@apologee[!neg]"]',
+     "rule 'apology-missing': bad pattern '@apologee[!neg]': unknown cue class @apologee"),
+    ('patterns = ["@apology[!neg]"]', 'patterns = ["sorry _{0,9}{2}"]', 'patterns = ["sorry _{0,9}{2}"]',
+     "rule 'apology-missing': bad pattern 'sorry _{0,9}{2}': two repeats on one item"),
+    ('patterns = ["@apology[!neg]"]', 'patterns = ["(sorry _{0,9}){0,9}"]', 'patterns = ["(sorry _{0,9}){0,9}"]',
+     "a repeat inside a repeat"),
+    ('patterns = ["@apology[!neg]"]', 'patterns = ["@apology[!sad]"]', 'patterns = ["@apology[!sad]"]',
+     "unknown tag [!sad]"),
+    ("[rules.non-apology]", "[rules.non-apologie]", "[rules.non-apologie]",
+     "rule 'non-apologie' is not in rules/catalogue.toml"),
+    ('title = "Say sorry"\nmessage = ', 'title = "Say sorry"\nmassage = ', "[rules.apology-missing]",
+     "rule 'apology-missing': 'message' is missing"),
+    ('title = "Say sorry"\n', 'title = " "\n', "[rules.apology-missing]", "rule 'apology-missing': 'title' is empty"),
+    ('title = "Say sorry"\n', 'title = "Say sorry"\nthen = ["but"]\n', "[rules.apology-missing]",
+     "rule 'apology-missing': unknown key(s) for absence rules: then"),
+    ('contrast = ["but",', 'contrast = ["(but",', 'contrast = ["(but",', "cue class 'contrast': bad entry"),
 ])
-def test_broken_language_file_names_file_line_and_rule(data_copy, old, new, message):
+def test_broken_language_file_names_file_line_and_rule(data_copy, old, new, where, message):
     path = data_copy / "rules" / "en.toml"
-    lines = path.read_text(encoding="utf-8").splitlines()
-    message = re.sub(r"\{([a-z-]+)\}:", lambda m: f"{lines.index(f'[rules.{m.group(1)}]') + 1}:", message)
     edit(path, old, new)
+    line = _line(path.read_text(encoding="utf-8").splitlines(), where)
     with pytest.raises(RuleDataError) as caught:
         checks.language("en")
-    assert message in str(caught.value)
+    assert f"rules/en.toml:{line}: " in str(caught.value) and message in str(caught.value), str(caught.value)
+
+
+def test_invalid_toml_names_the_line(data_copy):
+    edit(data_copy / "rules" / "en.toml", 'name = "English"', 'name = "English')
+    with pytest.raises(RuleDataError, match=r"rules/en.toml: not valid TOML: Illegal character '\\n' \(at line \d+"):
+        checks.language("en")
+
+
+def test_the_classes_the_engine_reads_must_be_there_and_plain(data_copy):
+    path = data_copy / "rules" / "en.toml"
+    edit(path, "scope_break = [", "scope_breaks = [")
+    with pytest.raises(RuleDataError, match="needs the classes the engine reads: scope_break"):
+        checks.language("en")
+    edit(path, "scope_breaks = [", 'scope_break = ["_ and",')
+    with pytest.raises(RuleDataError, match="cue class 'scope_break' is read by the engine before patterns run"):
+        checks.language("en")
+
+
+def test_an_unknown_stemmer_is_named(data_copy):
+    edit(data_copy / "rules" / "en.toml", 'stemmer = "english"', 'stemmer = "klingon"')
+    with pytest.raises(RuleDataError, match="rules/en.toml: \\[language\\]: stemmer 'klingon'"):
+        checks.language("en")
 
 
 def test_too_few_examples_is_an_error(data_copy):
@@ -65,7 +103,7 @@ def test_too_few_examples_is_an_error(data_copy):
 
 
 def test_bad_example_without_span_mark_is_an_error(data_copy):
-    edit(data_copy / "rules" / "en.toml", '"[[Mistakes were made]] with your order."', '"Mistakes were made with your order."')
+    edit(data_copy / "rules" / "en.toml", '"[[Mistakes were made]] with your order.",', '"Mistakes were made with your order.",')
     with pytest.raises(RuleDataError, match="rule 'evasive-passive': bad example must mark its span"):
         checks.language("en")
 

@@ -46,10 +46,10 @@ def main() -> None:
             samples.append((time.perf_counter() - start) * 1000)
         print(f"  {case['lang']}  {checks.word_count(case['text']):3d} words   {summary(samples)}")
     with tempfile.TemporaryDirectory() as tmp:
-        wheel = runtime.build_wheel(Path(tmp))
+        wheels = [runtime.build_wheel(Path(tmp)), *runtime.dependency_wheels()]
         case_file = Path(tmp) / "cases.json"
         case_file.write_text(json.dumps(cases), encoding="utf-8")
-        out = subprocess.run(["node", str(ROOT / "tests/pyodide/run_checks.mjs"), str(wheel), str(case_file),
+        out = subprocess.run(["node", str(ROOT / "tests/pyodide/run_checks.mjs"), str(case_file), *map(str, wheels),
                               "--bench", str(ROUNDS)], capture_output=True, text=True, cwd=ROOT, check=True)
     print("Pyodide (Node.js", subprocess.run(["node", "--version"], capture_output=True, text=True).stdout.strip() + ")")
     for case, samples in zip(cases, json.loads(out.stdout.strip().splitlines()[-1])):

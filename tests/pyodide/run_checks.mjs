@@ -1,13 +1,18 @@
 // Run the checker inside real Pyodide (the pinned npm package, offline) on a
 // list of cases, and print their findings as JSON: the same package the site
 // serves, loaded from its wheel.
-//   node tests/pyodide/run_checks.mjs WHEEL CASES.json [--bench N]
+//   node tests/pyodide/run_checks.mjs CASES.json WHEEL... [--bench N]
+// (the checks wheel and the wheels it depends on, as the site's lock file lists them)
 import { readFileSync } from "node:fs";
 import { loadPyodide } from "pyodide";
 
-const [wheel, casesFile, flag, rounds] = process.argv.slice(2);
+const args = process.argv.slice(2);
+const bench = args.indexOf("--bench");
+const rounds = bench >= 0 ? args[bench + 1] : null;
+const [casesFile, ...wheels] = bench >= 0 ? args.slice(0, bench) : args;
+const flag = bench >= 0 ? "--bench" : null;
 const pyodide = await loadPyodide();
-pyodide.unpackArchive(new Uint8Array(readFileSync(wheel)), "wheel");
+for (const wheel of wheels) pyodide.unpackArchive(new Uint8Array(readFileSync(wheel)), "wheel");
 pyodide.globals.set("cases_json", readFileSync(casesFile, "utf8"));
 pyodide.runPython(`
 import json, checks

@@ -224,11 +224,18 @@ class Exercise {
       parts.push(el("h4", {}, heading));
       parts.push(el("ul", { class: "exercise__findings" }, ...items.map((fs) => this.findingItem(fs))));
     }
-    const met = Object.entries(this.t.rule_titles).filter(([rule]) => !fired.has(rule));
-    if (met.length) {
-      parts.push(el("details", { class: "exercise__met" },
-        el("summary", {}, `${this.t.rules_passed} (${met.length})`),
-        el("ul", {}, ...met.map(([, title]) => el("li", {}, title)))));
+    // What the checker saw (an apology, a question, a fix) is "met"; a harmful
+    // phrasing it did not see is only "not found": it may have missed it.
+    const quiet = Object.entries(this.t.rule_titles).filter(([rule]) => !fired.has(rule));
+    const presence = new Set(this.t.presence_rules);
+    for (const [group, heading, rules] of [
+      ["met", this.t.rules_passed, quiet.filter(([rule]) => !presence.has(rule))],
+      ["not-found", this.t.rules_not_found, quiet.filter(([rule]) => presence.has(rule))],
+    ]) {
+      if (!rules.length) continue;
+      parts.push(el("details", { class: `exercise__${group}` },
+        el("summary", {}, `${heading} (${rules.length})`),
+        el("ul", {}, ...rules.map(([rule, title]) => el("li", { "data-quiet-rule": rule }, title)))));
     }
     this.feedback.replaceChildren(...parts);
     this.feedback.hidden = false;

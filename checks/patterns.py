@@ -1,0 +1,413 @@
+"""Token patterns: how rule data says what to look for, and how it is run.
+
+A pattern is a sequence of token tests, in the spirit of LanguageTool's <token>
+lists and Stanford's TokensRegex, written on one line:
+
+    refund          a word: any token with that reading or the same stem
+                    (refunds, refunded; ولاسترداد, since clitics are readings too)
+    =no             exactly that reading, not the stem
+    refund*  *ατε   a reading that starts / ends with this
+    @remedy         an instance of a cue class (the language's [cues] table)
+    _               any one token of the same sentence;  _{0,4}  up to four of them
+    $               the end of a sentence (so "$ but" is "but" opening the next one)
+    x?  x{1,3}      x optional, x one to three times
+    (a|b c|@d)      one of several: a, or b followed by c, or @d
+                    (| separates alternatives as in a regular expression)
+    x[neg]  x[!q]   x's first token carries (or lacks) a tag (also (a|b)[neg]): neg (under negation),
+                    refused (under a refusing negation: can't, won't, policy), q (in a
+                    question), cap (typed with a capital letter), first (the first word
+                    of its sentence), word (a word, not punctuation)
+    ^x              in a cue class entry: the head, where tags asked of the whole
+                    instance (@class[!neg]) are tested (else its first token)
+
+Everything is folded as texts are (case, accents, niqqud, hamza forms), so rule data
+is written in natural spelling. Skips are lazy and bounded, so a match is always the
+shortest one and checking takes time linear in the text.
+
+Under the hood every token becomes one run of keys in a string ("=refunded",
+"~refund", "@remedy", "#neg" ...), and a pattern compiles to one regular expression
+over that string.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+TOK, SEP = "\x02", "\x03"
+_REST = f"[^{TOK}]*"
+MAX_SKIP = 60          # the largest {m,n} a pattern may use: keeps checking linear
+FLAGS = ("neg", "refused", "q", "cap", "first", "word")
+_LEX = re.compile(r"""
+    (?P<ws>\s+)
+  | (?P<open>\()
+  | (?P<close>\))
+  | (?P<quant>\?|\{\d+(?:,\d+)?\})
+  | (?P<bar>\|)
+  | (?P<unit>(?:[^\s()|?{}\[\]]|\[[^\]\s]*\])+)
+""", re.X)
+_UNIT = re.compile(r"^(?P<base>[^\[]+)(?:\[(?P<cond>[^\]]*)\])?$")
+
+
+class PatternError(ValueError):
+    """A pattern that cannot be read; the message says what is wrong."""
+
+
+# --- the parse tree --------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Unit:
+    kind: str        # word | exact | prefix | suffix | cls | any | end
+    value: str = ""
+    flags: tuple[tuple[str, bool], ...] = ()   # (flag, wanted)
+    head: bool = False   # ^: where tags asked of the whole class instance are tested
+
+
+@dataclass(frozen=True)
+class Seq:
+    items: tuple = ()
+
+
+@dataclass(frozen=True)
+class Alt:
+    options: tuple = ()
+
+
+@dataclass(frozen=True)
+class Repeat:
+    node: object
+    low: int
+    high: int
+
+
+def _lex(source: str):
+    pos, out = 0, []
+    while pos < len(source):
+        m = _LEX.match(source, pos)
+        if m is None:
+            raise PatternError(f"cannot read {source[pos:pos + 12]!r}")
+        out.append((m.lastgroup, m.group(), m.start(), m.end()))
+        pos = m.end()
+    return out
+
+
+class _Parser:
+    def __init__(self, source: str, word):
+        self.source = source
+        self.word = word          # folds and splits a literal word into units
+        lexemes = _lex(source)
+        self.items = []
+        for i, (kind, text, start, end) in enumerate(lexemes):
+            if kind == "ws":
+                continue
+            self.items.append((kind, text))
+        self.pos = 0
+
+    def peek(self):
+        return self.items[self.pos][0] if self.pos < len(self.items) else None
+
+    def take(self):
+        item = self.items[self.pos]
+        self.pos += 1
+        return item
+
+    def parse(self):
+        if not self.items:
+            raise PatternError("the pattern is empty")
+        node = self.alt()
+        if self.pos != len(self.items):
+            raise PatternError(f"unexpected {self.items[self.pos][1]!r}")
+        return node
+
+    def alt(self):
+        options = [self.seq()]
+        while self.peek() == "bar":
+            self.take()
+            options.append(self.seq())
+        return options[0] if len(options) == 1 else Alt(tuple(options))
+
+    def seq(self):
+        items = []
+        while self.peek() not in (None, "close", "bar"):
+            items.append(self.item())
+        if not items:
+            raise PatternError("an empty alternative or group")
+        return items[0] if len(items) == 1 else Seq(tuple(items))
+
+    def item(self):
+        node = self.atom()
+        if self.peek() != "quant":
+            return node
+        text = self.take()[1]
+        if self.peek() == "quant":
+            raise PatternError("two repeats on one item")
+        if text == "?":
+            return Repeat(node, 0, 1)
+        low, _, high = text[1:-1].partition(",")
+        low, high = int(low), int(high or low)
+        if high < low or high > MAX_SKIP or high == 0:
+            raise PatternError(f"bad repeat {text} (at most {{0,{MAX_SKIP}}})")
+        if high > 1 and _repeats(node):
+            # (x{0,5}){0,9} would let one start position try 5 x 9 ways and more:
+            # checking would no longer be linear in the text.
+            raise PatternError("a repeat inside a repeat (write the bounds on one of them)")
+        return Repeat(node, low, high)
+
+    def atom(self):
+        kind = self.peek()
+        if kind == "open":
+            self.take()
+            node = self.alt()
+            if self.peek() != "close":
+                raise PatternError("a '(' is not closed")
+            self.take()
+            if self.peek() == "unit" and self.items[self.pos][1].startswith("["):
+                # (a|b)[tags]: each alternative's first token carries the tags
+                tags = self.unit("_" + self.take()[1]).flags
+                node = _with_flags(node, tags)
+            return node
+        if kind == "unit":
+            return self.unit(self.take()[1])
+        if kind is None:
+            raise PatternError("the pattern ends too early")
+        raise PatternError(f"unexpected {self.take()[1]!r}")
+
+    def unit(self, text: str):
+        m = _UNIT.match(text)
+        if m is None:
+            raise PatternError(f"cannot read {text!r}")
+        base, cond = m.group("base"), m.group("cond")
+        head = base.startswith("^") and len(base) > 1
+        if head:
+            base = base[1:]
+        flags = []
+        if cond is not None:
+            for flag in cond.split(","):
+                wanted = not flag.startswith("!")
+                name = flag.lstrip("!")
+                if name not in FLAGS:
+                    raise PatternError(f"unknown tag [{flag}] (tags: {', '.join(FLAGS)})")
+                flags.append((name, wanted))
+        flags = tuple(flags)
+        if base == "_":
+            return Unit("any", "", flags, head)
+        if base == "$":
+            return Unit("end", "", flags, head)
+        if base.startswith("@"):
+            if not re.fullmatch(r"@[a-z][a-z0-9_]*", base):
+                raise PatternError(f"bad cue class name {base!r}")
+            return Unit("cls", base[1:], flags, head)
+        if base.startswith("*") and base.endswith("*"):
+            raise PatternError(f"{base!r}: use word* or *word, not both")
+        if base.endswith("*") and len(base) > 1:
+            return Unit("prefix", self.word(base[:-1], whole=True), flags, head)
+        if base.startswith("*") and len(base) > 1:
+            return Unit("suffix", self.word(base[1:], whole=True), flags, head)
+        if base.startswith("=") and len(base) > 1:
+            return Unit("exact", self.word(base[1:], whole=True), flags, head)
+        if "*" in base or "=" in base or "^" in base:
+            raise PatternError(f"cannot read {base!r}")
+        parts = self.word(base)
+        units = [Unit("word", part, flags if i == 0 else (), head and i == 0) for i, part in enumerate(parts)]
+        return units[0] if len(units) == 1 else Seq(tuple(units))
+
+
+def _with_flags(node, flags):
+    if isinstance(node, Unit):
+        return Unit(node.kind, node.value, node.flags + flags, node.head)
+    if isinstance(node, Alt):
+        return Alt(tuple(_with_flags(o, flags) for o in node.options))
+    if isinstance(node, Seq):
+        return Seq((_with_flags(node.items[0], flags),) + node.items[1:])
+    return Repeat(_with_flags(node.node, flags), node.low, node.high)
+
+
+def _repeats(node) -> bool:
+    if isinstance(node, Repeat):
+        return True
+    if isinstance(node, Seq):
+        return any(_repeats(i) for i in node.items)
+    if isinstance(node, Alt):
+        return any(_repeats(o) for o in node.options)
+    return False
+
+
+def _min_tokens(node) -> int:
+    if isinstance(node, Unit):
+        return 1
+    if isinstance(node, Seq):
+        return sum(_min_tokens(i) for i in node.items)
+    if isinstance(node, Alt):
+        return min(_min_tokens(o) for o in node.options)
+    return node.low * _min_tokens(node.node)
+
+
+def parse(source: str, word) -> object:
+    """The parse tree of one pattern. `word(text, whole=False)` folds a literal and,
+    unless whole, splits it as the tokenizer would ("don't" -> ["do", "n't"])."""
+    tree = _Parser(source, word).parse()
+    if _min_tokens(tree) == 0:
+        raise PatternError("every part is optional: the pattern would match nothing at all")
+    return tree
+
+
+def is_lexical(node) -> bool:
+    """A plain phrase of words (no classes, skips, groups or tags): cue entries of this
+    shape are found by dictionary look-up, the rest are expanded into patterns."""
+    units = node.items if isinstance(node, Seq) else (node,)
+    return all(isinstance(u, Unit) and u.kind in ("word", "exact", "prefix", "suffix") and not u.flags
+               and not u.head for u in units)
+
+
+def has_head(node) -> bool:
+    if isinstance(node, Unit):
+        return node.head
+    if isinstance(node, Seq):
+        return any(has_head(i) for i in node.items)
+    if isinstance(node, Alt):
+        return any(has_head(o) for o in node.options)
+    return has_head(node.node)
+
+
+def classes_used(node) -> set[str]:
+    if isinstance(node, Unit):
+        return {node.value} if node.kind == "cls" else set()
+    if isinstance(node, Seq):
+        return set().union(*(classes_used(i) for i in node.items))
+    if isinstance(node, Alt):
+        return set().union(*(classes_used(i) for i in node.options))
+    return classes_used(node.node)
+
+
+# --- compiling to a regular expression over the token stream ---------------------
+
+def _has(key_regex: str) -> str:
+    return f"(?={_REST}{SEP}(?:{key_regex}){SEP})"
+
+
+def _flag_tests(flags) -> str:
+    return "".join((_has if wanted else _lacks)("#" + name) for name, wanted in flags)
+
+
+def _lacks(key_regex: str) -> str:
+    return f"(?!{_REST}{SEP}(?:{key_regex}){SEP})"
+
+
+@dataclass
+class Compiler:
+    """Compiles parse trees for one language: `stem` gives a literal's stem, and
+    `macros` the pattern entries of each cue class (expanded in place)."""
+    stem: object
+    lexical: set = field(default_factory=set)        # classes with tagged (lexical) entries
+    macros: dict = field(default_factory=dict)       # class -> [parse tree]
+    _cache: dict = field(default_factory=dict)
+
+    def word_keys(self, word: str) -> list[str]:
+        keys = ["=" + word]
+        stem = self.stem(word)
+        if stem and "~" + stem not in keys:
+            keys.append("~" + stem)
+        return keys
+
+    def key_regex(self, unit: Unit) -> str:
+        if unit.kind == "word":
+            return "|".join(re.escape(k) for k in self.word_keys(unit.value))
+        if unit.kind == "exact":
+            return re.escape("=" + unit.value)
+        if unit.kind == "prefix":
+            return "=" + re.escape(unit.value) + f"[^{SEP}]*"
+        if unit.kind == "suffix":
+            return f"=[^{SEP}]*" + re.escape(unit.value)
+        raise AssertionError(unit.kind)
+
+    def regex(self, node, stack=(), inherit=()) -> str:
+        """The regular expression of a parse tree. `inherit`: tags asked of a class
+        instance, tested on the tree's head units (^)."""
+        if isinstance(node, Seq):
+            return "".join(self.regex(i, stack, inherit) for i in node.items)
+        if isinstance(node, Alt):
+            return "(?:" + "|".join(self.regex(o, stack, inherit) for o in node.options) + ")"
+        if isinstance(node, Repeat):
+            inner = self.regex(node.node, stack, inherit)
+            # Plain skips are lazy (the shortest match); optional words, and runs of
+            # tagged tokens such as _[q]{1,40}, are greedy (a span includes them).
+            lazy = "?" if isinstance(node.node, Unit) and node.node.kind == "any" and not node.node.flags else ""
+            return f"(?:{inner}){{{node.low},{node.high}}}{lazy}"
+        unit = node
+        wanted = unit.flags + (inherit if unit.head else ())
+        if unit.kind == "cls":
+            return self.class_regex(unit.value, wanted, stack)
+        flags = _flag_tests(wanted)
+        if unit.kind == "any":
+            return f"{TOK}(?!{SEP}\\$){flags}{_REST}"
+        if unit.kind == "end":
+            return f"{TOK}{SEP}\\${SEP}"
+        return f"{TOK}{_has(self.key_regex(unit))}{flags}{_REST}"
+
+    def class_regex(self, name: str, flags: tuple, stack) -> str:
+        if name in stack:
+            raise PatternError(f"cue class @{name} refers to itself")
+        if name not in self.lexical and name not in self.macros:
+            raise PatternError(f"unknown cue class @{name}")
+        key = (name, flags)
+        if key not in self._cache:
+            tests = _flag_tests(flags)
+            first_token = f"(?={TOK}{tests})" if flags else ""
+            options = []
+            if name in self.lexical:
+                options.append(f"{first_token}{TOK}{_has(re.escape('@' + name))}{_REST}"
+                               f"(?:{TOK}{_has(re.escape('&' + name))}{_REST})*")
+            for tree in self.macros.get(name, ()):
+                if flags and has_head(tree):
+                    options.append(self.regex(tree, stack + (name,), flags))
+                else:
+                    options.append(first_token + self.regex(tree, stack + (name,)))
+            self._cache[key] = "(?:" + "|".join(options) + ")"
+        return self._cache[key]
+
+    def first_keys(self, node, stack=()) -> frozenset | None:
+        """Keys of which a match's first tokens must hold one (None: no cheap test)."""
+        if isinstance(node, Seq):
+            keys: set = set()
+            for item in node.items:
+                first = self.first_keys(item, stack)
+                if first is None:
+                    return None
+                keys |= first
+                if not (isinstance(item, Repeat) and item.low == 0):
+                    return frozenset(keys)
+            return None
+        if isinstance(node, Alt):
+            keys = set()
+            for option in node.options:
+                first = self.first_keys(option, stack)
+                if first is None:
+                    return None
+                keys |= first
+            return frozenset(keys)
+        if isinstance(node, Repeat):
+            return self.first_keys(node.node, stack)
+        if node.kind == "word":
+            return frozenset(self.word_keys(node.value))
+        if node.kind == "exact":
+            return frozenset(["=" + node.value])
+        if node.kind == "end":
+            return frozenset(["$"])
+        if node.kind == "cls":
+            if node.value in stack:
+                return None
+            keys = {"@" + node.value} if node.value in self.lexical else set()
+            for tree in self.macros.get(node.value, ()):
+                first = self.first_keys(tree, stack + (node.value,))
+                if first is None:
+                    return None
+                keys |= first
+            return frozenset(keys)
+        return None
+
+
+@dataclass(frozen=True)
+class Pattern:
+    """One compiled pattern of a rule, with the source an editor wrote."""
+    source: str
+    regex: re.Pattern
+    first: frozenset | None     # a match needs one of these keys (None: always run)

@@ -1,0 +1,130 @@
+"""How often the checker is right, on replies its rules were not written from.
+
+    python tests/accuracy.py [--split dev|test|all] [--lang L] [--errors] [--json] [--corpus DIR]
+
+The blind corpus (tests/corpus/<split>/<lang>.toml, see tests/corpus/README.md)
+labels every reply with the rules a careful trainer says should fire. This prints,
+per language and split: precision, recall and F1 per rule; micro-F1 over all
+labelled rules; the share of good replies (no error expected) the checker fails;
+and the share of bad replies (an error expected) it passes. `--errors` lists the
+replies it gets wrong, rule by rule (for the dev split: never tune on the test split).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tomllib
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "tests" / "corpus"
+SPLITS = ("dev", "test")
+# Labelled rules: every rule but the word count (mechanical) and the scenario rule
+# (a reply of the corpus answers no exercise scenario).
+NOT_LABELLED = ("too-long", "problem-unnamed")
+
+
+def load(split: str, lang: str, corpus: Path = CORPUS) -> list[dict]:
+    path = corpus / split / f"{lang}.toml"
+    if not path.exists():
+        return []
+    return tomllib.loads(path.read_text(encoding="utf-8"))["reply"]
+
+
+def labelled_rules(checks) -> list[str]:
+    return [r for r in checks.catalogue() if r not in NOT_LABELLED]
+
+
+def score(checks, replies: list[dict], lang: str) -> dict:
+    rules = labelled_rules(checks)
+    errors = {r for r, meta in checks.catalogue().items() if meta["severity"] == "error"}
+    counts = {r: Counter() for r in rules}
+    good = bad = good_failed = bad_passed = 0
+    wrong = []
+    for reply in replies:
+        report = checks.check(reply["text"], lang)
+        fired = {f.rule for f in report.findings} & set(rules)
+        expected = set(reply["fires"])
+        for rule in rules:
+            key = ("tp" if rule in expected else "fp") if rule in fired else ("fn" if rule in expected else "tn")
+            counts[rule][key] += 1
+        if expected & errors:
+            bad += 1
+            bad_passed += report.passed
+        else:
+            good += 1
+            good_failed += not report.passed
+        if fired != expected:
+            wrong.append((reply["id"], sorted(fired - expected), sorted(expected - fired), reply["text"]))
+    total = sum(counts.values(), Counter())
+    return {"rules": counts, "micro": total, "good": good, "good_failed": good_failed,
+            "bad": bad, "bad_passed": bad_passed, "wrong": wrong, "replies": len(replies)}
+
+
+def prf(c: Counter) -> tuple[float | None, float | None, float | None]:
+    p = c["tp"] / (c["tp"] + c["fp"]) if c["tp"] + c["fp"] else None
+    r = c["tp"] / (c["tp"] + c["fn"]) if c["tp"] + c["fn"] else None
+    f = 2 * p * r / (p + r) if p and r else (0.0 if p is not None and r is not None else None)
+    return p, r, f
+
+
+def _pct(x: float | None) -> str:
+    return "   –" if x is None else f"{x:4.2f}"
+
+
+def report_text(lang: str, split: str, s: dict, presence: set[str]) -> str:
+    lines = [f"== {lang} · {split} · {s['replies']} replies"]
+    lines.append(f"   {'rule':<18} {'P':>4} {'R':>4} {'F1':>4}   tp  fp  fn")
+    for rule, c in s["rules"].items():
+        p, r, f = prf(c)
+        mark = "*" if rule in presence else " "
+        lines.append(f"  {mark}{rule:<18} {_pct(p)} {_pct(r)} {_pct(f)} {c['tp']:>4}{c['fp']:>4}{c['fn']:>4}")
+    p, r, f = prf(s["micro"])
+    lines.append(f"   {'micro':<18} {_pct(p)} {_pct(r)} {_pct(f)}")
+    gf = s["good_failed"] / s["good"] if s["good"] else 0
+    bp = s["bad_passed"] / s["bad"] if s["bad"] else 0
+    lines.append(f"   good replies failed: {s['good_failed']}/{s['good']} ({gf:.0%})   "
+                 f"bad replies passed: {s['bad_passed']}/{s['bad']} ({bp:.0%})")
+    return "\n".join(lines)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--split", choices=(*SPLITS, "all"), default="all")
+    parser.add_argument("--lang")
+    parser.add_argument("--errors", action="store_true", help="list the replies the checker gets wrong")
+    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--corpus", type=Path, default=CORPUS, help="another corpus folder (dev/, test/)")
+    args = parser.parse_args(argv)
+    sys.path.insert(0, str(ROOT))
+    import checks
+    presence = {r for r, m in checks.catalogue().items() if m["kind"] == "presence"} - set(NOT_LABELLED)
+    langs = [args.lang] if args.lang else list(checks.LANGUAGES)
+    splits = SPLITS if args.split == "all" else (args.split,)
+    out = {}
+    for split in splits:
+        for lang in langs:
+            replies = load(split, lang, args.corpus)
+            if not replies:
+                continue
+            s = score(checks, replies, lang)
+            out[f"{lang}/{split}"] = s
+            if not args.json:
+                print(report_text(lang, split, s, presence))
+                if args.errors:
+                    for rid, extra, missed, text in s["wrong"]:
+                        print(f"   {rid}: fired {extra} missed {missed}\n      {text[:300]!r}")
+                print()
+    if args.json:
+        print(json.dumps({k: {"micro_f1": prf(v["micro"])[2],
+                              "good_failed": v["good_failed"] / max(v["good"], 1),
+                              "bad_passed": v["bad_passed"] / max(v["bad"], 1),
+                              "rules": {r: dict(zip("prf", prf(c))) for r, c in v["rules"].items()}}
+                          for k, v in out.items()}, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

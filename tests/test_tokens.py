@@ -1,0 +1,113 @@
+"""The token layer under the rules: sentences, readings, negation scope, questions,
+and the pattern language, each on its own."""
+import re
+
+import pytest
+
+from checks import analyse
+from checks.morphology import Morphology
+from checks.normalize import Folded
+from checks.patterns import PatternError, parse
+from checks.tokens import Sentences, tokenize
+
+EN = Sentences(abbreviations=frozenset({"mr", "mrs", "dr"}), question_marks=frozenset("?"))
+
+
+def sentences(text: str, rules: Sentences = EN, morphology: Morphology | None = None) -> list[str]:
+    doc = Folded.of(text)
+    tokens, _ = tokenize(doc, morphology or Morphology(), rules)
+    out: dict[int, list] = {}
+    for t in tokens:
+        out.setdefault(t.sentence, []).append(t)
+    return [doc.original[doc.span(ts[0].start, ts[-1].end)[0]:doc.span(ts[0].start, ts[-1].end)[1]]
+            for ts in out.values()]
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("I'm sorry, Mr. Smith, but it is late.", ["I'm sorry, Mr. Smith, but it is late."]),
+    ("It cost 2.50 today. Sorry!", ["It cost 2.50 today.", "Sorry!"]),
+    ("Sorry, e.g. the box was torn. Then", ["Sorry, e.g. the box was torn.", "Then"]),
+    ("Order no. 5 is late. Sorry.", ["Order no. 5 is late.", "Sorry."]),
+    ("Really?! We will fix it.", ["Really?!", "We will fix it."]),
+    ("J. Smith called. Sorry.", ["J. Smith called.", "Sorry."]),
+    ("I am sorry about\nthe wait but the shop was full", ["I am sorry about\nthe wait but the shop was full"]),
+    ("Dear Anna\n\nSorry about the wait", ["Dear Anna", "Sorry about the wait"]),
+    ("What I did:\n- refunded you\n- called the depot", ["What I did:", "- refunded you", "- called the depot"]),
+    ('He said "sorry." But then', ['He said "sorry."', "But then"]),
+])
+def test_sentences_end_where_the_language_ends_them(text, expected):
+    assert sentences(text) == expected
+
+
+def test_an_ordinal_date_is_no_sentence_end_where_the_language_writes_one():
+    estonian = Sentences(abbreviations=frozenset(), question_marks=frozenset("?"), ordinal_dot=True)
+    assert sentences("Vabandame, 15. märtsil oli viga. Aga", estonian) == ["Vabandame, 15. märtsil oli viga.", "Aga"]
+    assert sentences("It was 15. Sorry.") == ["It was 15.", "Sorry."]
+
+
+def test_a_greek_question_mark_ends_a_question():
+    greek = Sentences(abbreviations=frozenset(), question_marks=frozenset({"?", ";"}))
+    doc = Folded.of("Σας βολεύει αύριο; Θα σας καλέσω.")
+    tokens, questions = tokenize(doc, Morphology(), greek)
+    assert questions == [True, False]
+
+
+def test_readings_take_clitics_off_and_read_contractions():
+    hebrew = Morphology(clitics=("ו", "ש", "ה", "כש"), min_stem=2)
+    assert hebrew.readings("ושהשליח") == ("ושהשליח", "שהשליח", "השליח", "שליח")
+    assert "שליח" in hebrew.readings("השליח")
+    assert hebrew.readings("לך") == ("לך",)          # too short to be a clitic and a word
+    english = Morphology(stemmer="english", suffixes={"n't": "not"}, readings_of={"wo": ("will",)})
+    assert english.split("won't") == [(0, 2), (2, 5)]
+    assert english.readings("wo") == ("wo", "will") and english.readings("n't") == ("n't", "not")
+    assert english.stem("refunded") == english.stem("refunds") == "refund"
+
+
+def tags_of(text: str, word: str) -> set[str]:
+    a = analyse(text, "en")
+    i = next(i for i, t in enumerate(a.tokens) if t.text == word)
+    piece = a.stream[a.offsets[a.items.index(i)]:].split("\x02", 2)[1]
+    return {k for k in piece.split("\x03") if k.startswith("#")}
+
+
+@pytest.mark.parametrize("text,word,tags", [
+    ("We can't refund sale items.", "refund", {"#neg", "#refused"}),
+    ("Unfortunately a refund isn't something we can offer.", "refund", {"#neg", "#refused"}),
+    ("We didn't refund you in time.", "refund", {"#neg"}),
+    ("I'm sorry we didn't call, so I have refunded you.", "refunded", set()),
+    ("I cannot apologise enough for the wait.", "apologise", set()),
+    ("We won't be able to issue a replacement.", "replacement", {"#neg", "#refused"}),
+])
+def test_negation_reaches_what_it_denies_and_no_further(text, word, tags):
+    assert tags_of(text, word) & {"#neg", "#refused"} == tags
+
+
+@pytest.mark.parametrize("text,asks", [
+    ("Would that work for you", True),
+    ("Anna, would you like a refund", True),
+    ("Does Friday suit you?", True),
+    ("What happened is that the box was torn.", False),
+    ("We will refund you.", False),
+])
+def test_questions_are_tagged(text, asks):
+    assert ("#q" in tags_of(text, text.split()[-1].strip("?.").lower())) == asks
+
+
+def word(text, whole=False):
+    return text if whole else [text]
+
+
+@pytest.mark.parametrize("source,problem", [
+    ("", "the pattern is empty"),
+    ("(sorry", "not closed"),
+    ("sorry)", "unexpected ')'"),
+    ("sorry _{0,99}", "at most {0,60}"),
+    ("(a _{0,3}){2,5}", "a repeat inside a repeat"),
+    ("a?{2}", "two repeats"),
+    ("@Bad", "bad cue class name"),
+    ("sorry[maybe]", "unknown tag"),
+    ("*sorry*", "use word* or *word"),
+])
+def test_a_pattern_that_cannot_be_read_says_why(source, problem):
+    with pytest.raises(PatternError, match=re.escape(problem)):
+        parse(source, word)
