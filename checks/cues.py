@@ -34,7 +34,7 @@ class Lexicon:
         for name, trees in entries.items():
             for tree in trees:
                 units = tree.items if isinstance(tree, Seq) else (tree,)
-                entry = (name, units)
+                entry = (name, tuple(self._test(u) for u in units))
                 first = units[0]
                 if first.kind == "word":
                     for key in word_keys(first.value):
@@ -48,14 +48,24 @@ class Lexicon:
         self._prefix_lengths = sorted({len(p) for p in self._by_prefix})
         self._suffix_lengths = sorted({len(s) for s in self._by_suffix})
 
-    def _meets(self, unit: Unit, token: Token, keys: set[str]) -> bool:
+    def _test(self, unit: Unit):
+        """How to test a token against one word of an entry: (keys, prefix, suffix)."""
         if unit.kind == "word":
-            return any(k in keys for k in self.word_keys(unit.value))
+            return frozenset(self.word_keys(unit.value)), None, None
         if unit.kind == "exact":
-            return "=" + unit.value in keys
+            return frozenset(["=" + unit.value]), None, None
         if unit.kind == "prefix":
-            return any(r.startswith(unit.value) for r in token.readings)
-        return any(r.endswith(unit.value) for r in token.readings)
+            return None, unit.value, None
+        return None, None, unit.value
+
+    @staticmethod
+    def _meets(test, token: Token, keys: set[str]) -> bool:
+        wanted, prefix, suffix = test
+        if wanted is not None:
+            return not wanted.isdisjoint(keys)
+        if prefix is not None:
+            return any(r.startswith(prefix) for r in token.readings)
+        return any(r.endswith(suffix) for r in token.readings)
 
     def _candidates(self, token: Token, keys: set[str]):
         seen = []
@@ -79,18 +89,25 @@ class Lexicon:
         for i, token in enumerate(tokens):
             if not token.word:
                 continue
+            candidates = self._candidates(token, keys[i])
+            if not candidates:
+                continue
             longest: dict[str, int] = {}
-            for name, units in self._candidates(token, keys[i]):
-                if len(units) > n - i or longest.get(name, 0) >= len(units):
+            for name, units in candidates:
+                size = len(units)
+                if size > n - i or longest.get(name, 0) >= size:
                     continue
-                if all(tokens[i + k].sentence == token.sentence and self._meets(u, tokens[i + k], keys[i + k])
-                       for k, u in enumerate(units) if k):
-                    longest[name] = len(units)
+                for k in range(1, size):
+                    other = tokens[i + k]
+                    if other.sentence != token.sentence or not self._meets(units[k], other, keys[i + k]):
+                        break
+                else:
+                    longest[name] = size
             # Instances may overlap ("happened because" and "because of"): each
             # start is tagged, so a pattern can begin at either.
-            for name, length in longest.items():
+            for name, size in longest.items():
                 tags[i].append("@" + name)
-                for k in range(i + 1, i + length):
+                for k in range(i + 1, i + size):
                     if "&" + name not in tags[k]:
                         tags[k].append("&" + name)
         return tags

@@ -70,17 +70,18 @@ class Analysis:
                 flags[i].add("#cap")
         self.quoted = self._quotations()
         parts, offsets, items, at = [], [], [], 0
-        all_keys: set[str] = set()
+        positions: dict[str, list[int]] = {}    # key -> stream items that carry it
         for i, token in enumerate(self.tokens):
             if i and token.sentence != self.tokens[i - 1].sentence:
                 piece = f"{TOK}{SEP}${SEP}"
+                positions.setdefault("$", []).append(len(items))
                 parts.append(piece)
                 offsets.append(at)
                 items.append(None)
                 at += len(piece)
-                all_keys.add("$")
             token_all = [*keys[i], *tags[i], *flags[i]]
-            all_keys.update(token_all)
+            for key in token_all:
+                positions.setdefault(key, []).append(len(items))
             piece = TOK + SEP + SEP.join(_safe(k) for k in token_all) + SEP
             parts.append(piece)
             offsets.append(at)
@@ -89,7 +90,7 @@ class Analysis:
         self.stream = "".join(parts)
         self.offsets = offsets
         self.items = items
-        self.keys = all_keys
+        self.positions = positions
         self._matches: dict[int, list[tuple[int, int]]] = {}
 
     # --- stage 2: negation, question and quotation tags ------------------------------
@@ -170,17 +171,33 @@ class Analysis:
         found = self._matches.get(key)
         if found is None:
             found = []
-            if pattern.first is None or not pattern.first.isdisjoint(self.keys):
-                for m in pattern.regex.finditer(self.stream):
-                    if m.end() == m.start():
-                        continue
-                    a = bisect_left(self.offsets, m.start())
-                    b = bisect_left(self.offsets, m.end())
-                    real = [self.items[k] for k in range(a, b) if self.items[k] is not None]
-                    if real:
-                        found.append((real[0], real[-1] + 1))
+            for start, end in self._spans(pattern):
+                a = bisect_left(self.offsets, start)
+                b = bisect_left(self.offsets, end)
+                real = [self.items[k] for k in range(a, b) if self.items[k] is not None]
+                if real:
+                    found.append((real[0], real[-1] + 1))
             self._matches[key] = found
         return found
+
+    def _spans(self, pattern):
+        """Stream offsets of a pattern's non-overlapping matches, left to right. A
+        match can only start at a token that holds one of the pattern's first keys:
+        try it there, and nowhere else."""
+        if any(all(k not in self.positions for k in keys) for keys in pattern.required):
+            return
+        if pattern.first is None:
+            yield from ((m.start(), m.end()) for m in pattern.regex.finditer(self.stream) if m.end() > m.start())
+            return
+        starts = sorted({i for k in pattern.first for i in self.positions.get(k, ())})
+        reached, offsets, stream, match = -1, self.offsets, self.stream, pattern.regex.match
+        for i in starts:
+            if offsets[i] < reached:
+                continue
+            m = match(stream, offsets[i])
+            if m and m.end() > m.start():
+                reached = m.end()
+                yield m.start(), m.end()
 
     def all_matches(self, patterns) -> list[tuple[int, int]]:
         """The matches of several patterns, overlapping or touching ones merged into one."""

@@ -392,6 +392,9 @@ class Compiler:
             return frozenset(["=" + node.value])
         if node.kind == "end":
             return frozenset(["$"])
+        if node.kind == "any":
+            wanted = [name for name, want in node.flags if want]
+            return frozenset(["#" + wanted[0]]) if wanted else None
         if node.kind == "cls":
             if node.value in stack:
                 return None
@@ -405,9 +408,21 @@ class Compiler:
         return None
 
 
+    def required(self, node, stack=()) -> list[frozenset]:
+        """Key sets of which a text must hold one each for the pattern to match
+        anywhere (a cheap test before any regular expression runs)."""
+        if isinstance(node, Seq):
+            return [keys for item in node.items for keys in self.required(item, stack)]
+        if isinstance(node, Repeat):
+            return self.required(node.node, stack) if node.low else []
+        first = self.first_keys(node, stack)
+        return [first] if first else []
+
+
 @dataclass(frozen=True)
 class Pattern:
     """One compiled pattern of a rule, with the source an editor wrote."""
     source: str
     regex: re.Pattern
-    first: frozenset | None     # a match needs one of these keys (None: always run)
+    first: frozenset | None     # a match starts at a token with one of these keys (None: anywhere)
+    required: tuple = ()        # key sets a text must hold one each of, or nothing matches

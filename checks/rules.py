@@ -94,7 +94,7 @@ class Language:
         """One pattern, compiled for this language (PatternError if it cannot be read)."""
         tree = parse(source, self.word)
         regex = re.compile(self.compiler.regex(tree))
-        return Pattern(source, regex, self.compiler.first_keys(tree))
+        return Pattern(source, regex, self.compiler.first_keys(tree), tuple(self.compiler.required(tree)))
 
     def word(self, text: str, whole: bool = False) -> list[str] | str:
         """A literal of the rule data, folded as texts are, and split as the
@@ -149,9 +149,14 @@ def _table_lines(name: str) -> dict[str, int]:
     return lines
 
 
+@lru_cache(maxsize=8)
+def _lines(name: str) -> tuple[str, ...]:
+    return tuple(_read_text(name).splitlines())
+
+
 def _line_of(name: str, needle: str, after: int) -> int:
     """The line, from `after` on, where a value first appears (else `after`)."""
-    for number, line in enumerate(_read_text(name).splitlines()[after - 1:], start=after):
+    for number, line in enumerate(_lines(name)[after - 1:], start=after):
         if needle in line:
             return number
     return after
@@ -229,11 +234,13 @@ def _settings(data: dict, filename: str) -> tuple[Morphology, Sentences, int, fr
 def language(code: str) -> Language:
     """The validated rule set for one language."""
     filename = f"rules/{code}.toml"
+    _lines.cache_clear()
     data = _read_toml(filename)
     cat = catalogue()
     lines = _table_lines(filename)
     morphology, sentences, window, keeps = _settings(data, filename)
 
+    @lru_cache(maxsize=None)
     def word(text: str, whole: bool = False):
         folded = fold(text)
         return folded if whole else [folded[s:e] for s, e in morphology.split(folded)]
@@ -282,7 +289,8 @@ def language(code: str) -> Language:
                 unknown = classes_used(tree) - set(cues)
                 if unknown:
                     raise PatternError(f"unknown cue class @{sorted(unknown)[0]}")
-                out.append(Pattern(source, re.compile(compiler.regex(tree)), compiler.first_keys(tree)))
+                out.append(Pattern(source, re.compile(compiler.regex(tree)), compiler.first_keys(tree),
+                                   tuple(compiler.required(tree))))
             except (PatternError, re.error) as exc:
                 raise RuleDataError(f"{filename}:{line}: rule '{rule_id}': bad pattern {source!r}: {exc}") from None
         return tuple(out)
