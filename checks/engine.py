@@ -19,11 +19,12 @@ scenario  none of the exercise scenario's key terms appear
 from __future__ import annotations
 
 from bisect import bisect_left
+from itertools import accumulate
 from dataclasses import dataclass, replace
 
 from .cues import token_keys
 from .normalize import Folded
-from .patterns import SEP, TOK
+from .patterns import SEP, TOK, class_flag_key
 from .report import Finding, Report
 from .rules import LANGUAGES, Language, Rule, language
 from .scenarios import scenario as load_scenario
@@ -39,10 +40,6 @@ class CheckInputError(ValueError):
 def word_count(text: str) -> int:
     """Words as the contract counts them: whitespace-separated tokens with a letter."""
     return sum(1 for token in text.split() if any(map(str.isalpha, token)))
-
-
-def _safe(key: str) -> str:
-    return key.replace(TOK, "\ufffd").replace(SEP, "\ufffd") if (TOK in key or SEP in key) else key
 
 
 class Analysis:
@@ -69,29 +66,86 @@ class Analysis:
             elif token.cap and len(token.text) > 1:
                 flags[i].add("#cap")
         self.quoted = self._quotations()
-        parts, offsets, items, at = [], [], [], 0
+        # Every key of every token: readings and stems, class tags, engine tags.
+        self.token_keys = [[*keys[i], *tags[i], *flags[i]] for i in range(len(self.tokens))]
+        self._class_flags(tags, flags)
+        self._build_stream()
+        self._matches: dict[int, list[tuple[int, int]]] = {}
+        for name, pattern, others_use_it in lang.macro_classes:
+            self._tag_class(name, pattern, flags)
+            if others_use_it:
+                self._refresh()
+        self._refresh()
+
+    def _class_flags(self, tags, flags) -> None:
+        """On the first token of each lexical class instance, the tags its rules ask of
+        it ("@remedy!neg"): a lexical instance's head is its first token."""
+        used = self.lang.compiler.flags_used
+        for i, token_tags in enumerate(tags):
+            for tag in token_tags:
+                if tag[0] == "@" and tag[1:] in used:
+                    self.token_keys[i].extend(
+                        class_flag_key(tag[1:], flag, "#" + flag in flags[i]) for flag, _ in used[tag[1:]])
+
+    def _tag_class(self, name: str, pattern, flags) -> None:
+        """Tag the instances of a class with pattern entries, found by its own pattern
+        over the stream as tagged so far."""
+        used = self.lang.compiler.flags_used.get(name, ())
+        for (start, end), m in self._spans(pattern, every_start=True):
+            a = bisect_left(self.offsets, start)
+            b = bisect_left(self.offsets, end)
+            real = [self.items[k] for k in range(a, b) if self.items[k] is not None]
+            if not real:
+                continue
+            head = next((m.start(g) for g in pattern.heads if m.start(g) >= 0), start)
+            head_token = self.items[bisect_left(self.offsets, head)]
+            head_token = real[0] if head_token is None else head_token
+            self._add_keys(real[0], ["@" + name] + [class_flag_key(name, flag, "#" + flag in flags[head_token])
+                                                     for flag, _ in used])
+            for k in range(real[0] + 1, real[-1] + 1):
+                self._add_keys(k, ["&" + name])
+
+    def _add_keys(self, i: int, keys: list[str]) -> None:
+        have = self.token_keys[i]
+        new = [k for k in keys if k not in have]
+        if new:
+            have.extend(new)
+            for key in new:
+                self.positions.setdefault(key, []).append(self.item_of[i])
+            self._dirty.add(i)
+
+    def _piece(self, i: int) -> str:
+        return TOK + SEP + SEP.join(self.token_keys[i]) + SEP
+
+    def _build_stream(self) -> None:
+        pieces, items, item_of = [], [], []
         positions: dict[str, list[int]] = {}    # key -> stream items that carry it
         for i, token in enumerate(self.tokens):
             if i and token.sentence != self.tokens[i - 1].sentence:
-                piece = f"{TOK}{SEP}${SEP}"
                 positions.setdefault("$", []).append(len(items))
-                parts.append(piece)
-                offsets.append(at)
+                pieces.append(f"{TOK}{SEP}${SEP}")
                 items.append(None)
-                at += len(piece)
-            token_all = [*keys[i], *tags[i], *flags[i]]
-            for key in token_all:
+            item_of.append(len(items))
+            for key in self.token_keys[i]:
                 positions.setdefault(key, []).append(len(items))
-            piece = TOK + SEP + SEP.join(_safe(k) for k in token_all) + SEP
-            parts.append(piece)
-            offsets.append(at)
+            pieces.append(self._piece(i))
             items.append(i)
-            at += len(piece)
-        self.stream = "".join(parts)
-        self.offsets = offsets
-        self.items = items
-        self.positions = positions
-        self._matches: dict[int, list[tuple[int, int]]] = {}
+        self.pieces, self.items, self.item_of, self.positions = pieces, items, item_of, positions
+        self._dirty: set[int] = set()
+        self._join()
+
+    def _refresh(self) -> None:
+        """The stream again, after class tags were added to some tokens."""
+        if self._dirty:
+            for i in self._dirty:
+                self.pieces[self.item_of[i]] = self._piece(i)
+            self._dirty.clear()
+            self._join()
+            self._matches.clear()
+
+    def _join(self) -> None:
+        self.offsets = list(accumulate((len(p) for p in self.pieces[:-1]), initial=0))
+        self.stream = "".join(self.pieces)
 
     # --- stage 2: negation, question and quotation tags ------------------------------
 
@@ -171,7 +225,7 @@ class Analysis:
         found = self._matches.get(key)
         if found is None:
             found = []
-            for start, end in self._spans(pattern):
+            for (start, end), _ in self._spans(pattern):
                 a = bisect_left(self.offsets, start)
                 b = bisect_left(self.offsets, end)
                 real = [self.items[k] for k in range(a, b) if self.items[k] is not None]
@@ -180,24 +234,26 @@ class Analysis:
             self._matches[key] = found
         return found
 
-    def _spans(self, pattern):
-        """Stream offsets of a pattern's non-overlapping matches, left to right. A
+    def _spans(self, pattern, every_start: bool = False):
+        """Stream offsets of a pattern's matches, left to right, with the match. A
         match can only start at a token that holds one of the pattern's first keys:
-        try it there, and nowhere else."""
+        try it there, and nowhere else. Matches do not overlap, unless every_start
+        (a class's instances may: "happened because" and "because of")."""
         if any(all(k not in self.positions for k in keys) for keys in pattern.required):
             return
         if pattern.first is None:
-            yield from ((m.start(), m.end()) for m in pattern.regex.finditer(self.stream) if m.end() > m.start())
-            return
-        starts = sorted({i for k in pattern.first for i in self.positions.get(k, ())})
+            starts = range(len(self.items))
+        else:
+            starts = sorted({i for k in pattern.first for i in self.positions.get(k, ())})
         reached, offsets, stream, match = -1, self.offsets, self.stream, pattern.regex.match
         for i in starts:
             if offsets[i] < reached:
                 continue
             m = match(stream, offsets[i])
             if m and m.end() > m.start():
-                reached = m.end()
-                yield m.start(), m.end()
+                if not every_start:
+                    reached = m.end()
+                yield (m.start(), m.end()), m
 
     def all_matches(self, patterns) -> list[tuple[int, int]]:
         """The matches of several patterns, overlapping or touching ones merged into one."""
@@ -302,9 +358,8 @@ def explain(analysis: Analysis) -> str:
     """The tokens of an analysed text with their readings, stems and tags: why a
     pattern did or did not match (`python -m checks --explain`)."""
     lines = []
-    for i, token in enumerate(analysis.tokens):
-        keys = [k for k in analysis.stream[analysis.offsets[analysis.items.index(i)]:].split(TOK, 2)[1].split(SEP) if k]
-        tags = " ".join(k for k in keys if k[0] in "@&#")
+    for token, keys in zip(analysis.tokens, analysis.token_keys):
+        tags = " ".join(k for k in keys if k[0] in "@&#" and "!" not in k[1:] and "#" not in k[1:])
         extra = list(token.readings[1:]) + ["~" + s for s in token.stems if s not in token.readings]
         lines.append(f"{token.sentence:>2} {token.text:<16} {'/'.join(extra):<24} {tags}")
     return "\n".join(lines)

@@ -26,7 +26,8 @@ shortest one and checking takes time linear in the text.
 
 Under the hood every token becomes one run of keys in a string ("=refunded",
 "~refund", "@remedy", "#neg" ...), and a pattern compiles to one regular expression
-over that string.
+over that string. Cue classes are tagged before any rule runs, each class with
+pattern entries by its own expression, so a rule tests a class with a single key.
 """
 from __future__ import annotations
 
@@ -292,14 +293,23 @@ def _lacks(key_regex: str) -> str:
     return f"(?!{_REST}{SEP}(?:{key_regex}){SEP})"
 
 
+def class_flag_key(name: str, flag: str, wanted: bool) -> str:
+    """The key an instance of a class carries on its first token when its head has
+    (or lacks) a tag: "@remedy!neg" for a remedy not under negation."""
+    return f"@{name}{'#' if wanted else '!'}{flag}"
+
+
 @dataclass
 class Compiler:
-    """Compiles parse trees for one language: `stem` gives a literal's stem, and
-    `macros` the pattern entries of each cue class (expanded in place)."""
+    """Compiles parse trees for one language. `stem` gives a literal's stem. Every
+    cue class is tagged on the tokens before rules run (lexical classes by look-up,
+    `macros` by their own patterns, in `macro_order`), so a pattern tests a class
+    with one key; `flags_used` records which tags are asked of which class, so the
+    analysis computes only those."""
     stem: object
-    lexical: set = field(default_factory=set)        # classes with tagged (lexical) entries
-    macros: dict = field(default_factory=dict)       # class -> [parse tree]
-    _cache: dict = field(default_factory=dict)
+    lexical: set = field(default_factory=set)        # classes with plain-phrase entries
+    macros: dict = field(default_factory=dict)       # class -> [parse tree] of pattern entries
+    flags_used: dict = field(default_factory=dict)   # class -> {(flag, wanted)}
 
     def word_keys(self, word: str) -> list[str]:
         keys = ["=" + word]
@@ -319,57 +329,89 @@ class Compiler:
             return f"=[^{SEP}]*" + re.escape(unit.value)
         raise AssertionError(unit.kind)
 
-    def regex(self, node, stack=(), inherit=()) -> str:
-        """The regular expression of a parse tree. `inherit`: tags asked of a class
-        instance, tested on the tree's head units (^)."""
+    def regex(self, node, heads=None) -> str:
+        """The regular expression of a parse tree. `heads` (a list) asks for every head
+        unit (^) to be captured in a group h0, h1, ... whose names it collects."""
         if isinstance(node, Seq):
-            return "".join(self.regex(i, stack, inherit) for i in node.items)
+            return "".join(self.regex(i, heads) for i in node.items)
         if isinstance(node, Alt):
-            return "(?:" + "|".join(self.regex(o, stack, inherit) for o in node.options) + ")"
+            # One-word alternatives share a single token test: (a|b|c) is one token
+            # with one of three keys, not three tokens tried in turn.
+            words = [o for o in node.options if isinstance(o, Unit) and not o.flags and not o.head
+                     and o.kind in ("word", "exact", "prefix", "suffix")]
+            rest = [self.regex(o, heads) for o in node.options if o not in words]
+            if words:
+                keys = "|".join(dict.fromkeys(self.key_regex(o) for o in words))
+                rest.insert(0, f"{TOK}{_has(keys)}{_REST}")
+            return rest[0] if len(rest) == 1 else "(?:" + "|".join(rest) + ")"
         if isinstance(node, Repeat):
-            inner = self.regex(node.node, stack, inherit)
+            inner = self.regex(node.node, heads)
             # Plain skips are lazy (the shortest match); optional words, and runs of
             # tagged tokens such as _[q]{1,40}, are greedy (a span includes them).
             lazy = "?" if isinstance(node.node, Unit) and node.node.kind == "any" and not node.node.flags else ""
             return f"(?:{inner}){{{node.low},{node.high}}}{lazy}"
         unit = node
-        wanted = unit.flags + (inherit if unit.head else ())
         if unit.kind == "cls":
-            return self.class_regex(unit.value, wanted, stack)
-        flags = _flag_tests(wanted)
-        if unit.kind == "any":
-            return f"{TOK}(?!{SEP}\\$){flags}{_REST}"
-        if unit.kind == "end":
-            return f"{TOK}{SEP}\\${SEP}"
-        return f"{TOK}{_has(self.key_regex(unit))}{flags}{_REST}"
+            out = self.class_regex(unit.value, unit.flags)
+        elif unit.kind == "any":
+            out = f"{TOK}(?!{SEP}\\$){_flag_tests(unit.flags)}{_REST}"
+        elif unit.kind == "end":
+            out = f"{TOK}{SEP}\\${SEP}"
+        else:
+            out = f"{TOK}{_has(self.key_regex(unit))}{_flag_tests(unit.flags)}{_REST}"
+        if unit.head and heads is not None:
+            heads.append(f"h{len(heads)}")
+            out = f"(?P<{heads[-1]}>{out})"
+        return out
 
-    def class_regex(self, name: str, flags: tuple, stack) -> str:
-        if name in stack:
-            raise PatternError(f"cue class @{name} refers to itself")
+    def class_regex(self, name: str, flags: tuple) -> str:
         if name not in self.lexical and name not in self.macros:
             raise PatternError(f"unknown cue class @{name}")
-        key = (name, flags)
-        if key not in self._cache:
-            tests = _flag_tests(flags)
-            first_token = f"(?={TOK}{tests})" if flags else ""
-            options = []
-            if name in self.lexical:
-                options.append(f"{first_token}{TOK}{_has(re.escape('@' + name))}{_REST}"
-                               f"(?:{TOK}{_has(re.escape('&' + name))}{_REST})*")
-            for tree in self.macros.get(name, ()):
-                if flags and has_head(tree):
-                    options.append(self.regex(tree, stack + (name,), flags))
-                else:
-                    options.append(first_token + self.regex(tree, stack + (name,)))
-            self._cache[key] = "(?:" + "|".join(options) + ")"
-        return self._cache[key]
+        for flag in flags:
+            self.flags_used.setdefault(name, set()).add(flag)
+        tests = "".join(_has(re.escape(class_flag_key(name, flag, wanted))) for flag, wanted in flags)
+        return (f"{TOK}{_has(re.escape('@' + name))}{tests}{_REST}"
+                f"(?:{TOK}{_has(re.escape('&' + name))}{_REST})*")
 
-    def first_keys(self, node, stack=()) -> frozenset | None:
+    def macro_order(self) -> list[str]:
+        """The classes with pattern entries, each after the classes its entries use."""
+        order: list[str] = []
+        state: dict[str, int] = {}
+
+        def visit(name: str, path: tuple):
+            if state.get(name) == 2:
+                return
+            if state.get(name) == 1:
+                raise PatternError(f"cue class @{name} refers to itself (through {' -> @'.join(path)})")
+            state[name] = 1
+            for tree in self.macros.get(name, ()):
+                for used in sorted(classes_used(tree)):
+                    if used in self.macros:
+                        visit(used, path + (used,))
+            state[name] = 2
+            order.append(name)
+
+        for name in self.macros:
+            visit(name, (name,))
+        return order
+
+    def macro_pattern(self, name: str) -> "Pattern":
+        """The pattern that finds a class's instances from its pattern entries, with
+        each entry's head captured (else the instance's first token is its head)."""
+        options, heads = [], []
+        for tree in self.macros[name]:
+            options.append(self.regex(tree, heads))
+        regex = re.compile("(?:" + "|".join(options) + ")")
+        firsts = [self.first_keys(t) for t in self.macros[name]]
+        first = None if any(f is None for f in firsts) else frozenset().union(*firsts)
+        return Pattern("@" + name, regex, first, (), tuple(heads))
+
+    def first_keys(self, node) -> frozenset | None:
         """Keys of which a match's first tokens must hold one (None: no cheap test)."""
         if isinstance(node, Seq):
             keys: set = set()
             for item in node.items:
-                first = self.first_keys(item, stack)
+                first = self.first_keys(item)
                 if first is None:
                     return None
                 keys |= first
@@ -379,13 +421,13 @@ class Compiler:
         if isinstance(node, Alt):
             keys = set()
             for option in node.options:
-                first = self.first_keys(option, stack)
+                first = self.first_keys(option)
                 if first is None:
                     return None
                 keys |= first
             return frozenset(keys)
         if isinstance(node, Repeat):
-            return self.first_keys(node.node, stack)
+            return self.first_keys(node.node)
         if node.kind == "word":
             return frozenset(self.word_keys(node.value))
         if node.kind == "exact":
@@ -396,26 +438,17 @@ class Compiler:
             wanted = [name for name, want in node.flags if want]
             return frozenset(["#" + wanted[0]]) if wanted else None
         if node.kind == "cls":
-            if node.value in stack:
-                return None
-            keys = {"@" + node.value} if node.value in self.lexical else set()
-            for tree in self.macros.get(node.value, ()):
-                first = self.first_keys(tree, stack + (node.value,))
-                if first is None:
-                    return None
-                keys |= first
-            return frozenset(keys)
+            return frozenset(["@" + node.value])
         return None
 
-
-    def required(self, node, stack=()) -> list[frozenset]:
+    def required(self, node) -> list[frozenset]:
         """Key sets of which a text must hold one each for the pattern to match
         anywhere (a cheap test before any regular expression runs)."""
         if isinstance(node, Seq):
-            return [keys for item in node.items for keys in self.required(item, stack)]
+            return [keys for item in node.items for keys in self.required(item)]
         if isinstance(node, Repeat):
-            return self.required(node.node, stack) if node.low else []
-        first = self.first_keys(node, stack)
+            return self.required(node.node) if node.low else []
+        first = self.first_keys(node)
         return [first] if first else []
 
 
@@ -426,3 +459,4 @@ class Pattern:
     regex: re.Pattern
     first: frozenset | None     # a match starts at a token with one of these keys (None: anywhere)
     required: tuple = ()        # key sets a text must hold one each of, or nothing matches
+    heads: tuple = ()           # a cue class's pattern: names of the groups that capture heads

@@ -83,6 +83,7 @@ class Language:
     scope_keeps: frozenset[str]     # punctuation inside a word group that does not end a scope
     compiler: Compiler = field(repr=False)
     cues: dict[str, list[str]] = field(repr=False)   # class -> entries as written
+    macro_classes: tuple = field(repr=False)         # (class, pattern, used by a later one) in tagging order
 
     def rule(self, rule_id: str) -> Rule:
         for rule in self.rules:
@@ -278,6 +279,14 @@ def language(code: str) -> Language:
             if unknown:
                 raise RuleDataError(f"{filename}:{_line_of(filename, name, cue_line)}: cue class '{name}': "
                                     f"unknown cue class @{sorted(unknown)[0]}")
+    try:
+        order = compiler.macro_order()
+        macro_classes = tuple(
+            (name, compiler.macro_pattern(name),
+             any(name in classes_used(tree) for later in order[n + 1:] for tree in macros[later]))
+            for n, name in enumerate(order))
+    except (PatternError, re.error) as exc:
+        raise RuleDataError(f"{filename}:{cue_line}: [cues]: {exc}") from None
     lexicon = Lexicon(lexical, compiler.word_keys)
 
     def compile_all(sources, where_line: int, rule_id: str, key: str) -> tuple[Pattern, ...]:
@@ -363,4 +372,5 @@ def language(code: str) -> Language:
         scope_keeps=keeps,
         compiler=compiler,
         cues={k: list(v) for k, v in cues.items()},
+        macro_classes=macro_classes,
     )

@@ -54,7 +54,7 @@ class Sentences:
 def _breaks_between(doc: Folded, before: int, after: int) -> bool:
     """Whether the white space between two folded offsets, as typed, holds a blank
     line or starts a list item."""
-    if before <= 0 or after >= len(doc.text):
+    if before <= 0 or after >= len(doc.text) or not any(k in doc.line_breaks for k in range(before, after)):
         return False
     gap = doc.original[doc.ends[before - 1]:doc.starts[after]]
     if "\n" not in gap and "\r" not in gap and "\u2029" not in gap:
@@ -80,7 +80,8 @@ def tokenize(doc: Folded, morphology: Morphology, sentences: Sentences) -> tuple
             for s, e in morphology.split(word):
                 raw.append((start + s, start + e, word[s:e], cap and s == 0, True))
         else:
-            raw.append((start, m.end(), word, False, False))
+            # Two control characters delimit tokens in the engine's stream: never a token.
+            raw.append((start, m.end(), "\ufffd" if word in "\x02\x03" else word, False, False))
 
     terminal = _TERMINAL | sentences.question_marks
     n = len(raw)
@@ -123,8 +124,8 @@ def _not_an_end(raw, i: int, sentences: Sentences) -> bool:
     following = raw[i + 1] if i + 1 < len(raw) else None
     if following is None:
         return False
-    if following[0] == raw[i][1]:
-        return True             # no space after it: "shop.co.uk", "3.5"
+    if following[0] == raw[i][1] and following[4]:
+        return True             # a word right after it: "shop.co.uk", "3.5"
     if following[2][0].isdigit():
         return True             # "order no. 5", "approx. 20"
     if sentences.ordinal_dot and before[2].isdigit() and following[4] and not following[3]:

@@ -59,7 +59,7 @@ def _line(lines: list[str], needle: str) -> int:
     ('title = "Say sorry"\n', 'title = " "\n', "[rules.apology-missing]", "rule 'apology-missing': 'title' is empty"),
     ('title = "Say sorry"\n', 'title = "Say sorry"\nthen = ["but"]\n', "[rules.apology-missing]",
      "rule 'apology-missing': unknown key(s) for absence rules: then"),
-    ('contrast = ["but",', 'contrast = ["(but",', 'contrast = ["(but",', "cue class 'contrast': bad entry"),
+    ('"having said that",', '"(having said that",', '"(having said that",', "cue class 'contrast': bad entry"),
 ])
 def test_broken_language_file_names_file_line_and_rule(data_copy, old, new, where, message):
     path = data_copy / "rules" / "en.toml"
