@@ -113,6 +113,12 @@ def main(argv=None) -> int:
             out[f"{lang}/{split}"] = s
             if not args.json:
                 print(report_text(lang, split, s, presence))
+                real = [r for r in replies if r.get("writer") == "real"]
+                if real:
+                    r = score(checks, real, lang)
+                    p, rc, f = prf(r["micro"])
+                    print(f"   of which real published replies: {r['replies']}, micro P {_pct(p)} R {_pct(rc)} F1 {_pct(f)}, "
+                          f"good failed {r['good_failed']}/{r['good']}, bad passed {r['bad_passed']}/{r['bad']}")
                 if args.errors:
                     for rid, extra, missed, text in s["wrong"]:
                         print(f"   {rid}: fired {extra} missed {missed}\n      {text[:300]!r}")

@@ -1,0 +1,48 @@
+"""The blind corpus is well formed, and its test split is frozen: the files the
+accuracy figures are reported on cannot change without this test saying so."""
+import hashlib
+import tomllib
+
+import pytest
+
+import checks
+from conftest import ROOT
+
+CORPUS = ROOT / "tests" / "corpus"
+FROZEN = CORPUS / "FROZEN.sha256"
+LABELLED = [r for r in checks.catalogue() if r not in ("too-long", "problem-unnamed")]
+PRESENCE = {r for r, m in checks.catalogue().items() if m["kind"] == "presence"}
+FILES = sorted(CORPUS.glob("*/*.toml"))
+
+
+def test_every_language_has_both_splits():
+    assert {(p.parent.name, p.stem) for p in FILES} == {(s, lang) for s in ("dev", "test") for lang in checks.LANGUAGES}
+
+
+def test_the_test_split_is_frozen():
+    recorded = dict(line.split("  ")[::-1] for line in FROZEN.read_text(encoding="utf-8").splitlines() if line)
+    actual = {p.relative_to(CORPUS).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+              for p in FILES if p.parent.name == "test"}
+    assert actual == recorded, "the frozen test split changed: it must not be tuned on or edited"
+
+
+@pytest.mark.parametrize("path", FILES, ids=[p.relative_to(CORPUS).as_posix() for p in FILES])
+def test_replies_are_labelled_by_the_catalogue(path):
+    replies = tomllib.loads(path.read_text(encoding="utf-8"))["reply"]
+    ids = [r["id"] for r in replies]
+    assert len(ids) == len(set(ids))
+    for r in replies:
+        assert set(r["fires"]) <= set(LABELLED), r["id"]
+        assert r["writer"] in ("native", "learner", "real"), r["id"]
+        assert r["source"].startswith("http") == (r["writer"] == "real"), r["id"]
+        for rule, excerpts in r.get("evidence", {}).items():
+            assert rule in r["fires"] and rule in PRESENCE, (r["id"], rule)
+            assert all(e in r["text"] for e in excerpts), (r["id"], rule)
+
+
+def test_ids_do_not_cross_splits():
+    seen = {}
+    for path in FILES:
+        for r in tomllib.loads(path.read_text(encoding="utf-8"))["reply"]:
+            assert r["id"] not in seen, (r["id"], seen.get(r["id"]), path.name)
+            seen[r["id"]] = path.parent.name
