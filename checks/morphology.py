@@ -50,6 +50,9 @@ class Morphology:
     # stem ("business" -> "busi", "acceptable" -> "accept") is matched by its form only,
     # so it does not meet "busy" or "accepted". None: no limit.
     stem_reach: int | None = None
+    # Or, stricter: the endings a word may have past its stem ("refund" + "ed"), so
+    # "clearly" (clear + ly) and "restorer" (restor + er) keep their own meaning.
+    stem_endings: frozenset[str] | None = None
 
     def __post_init__(self):
         self._stemmer = _load_stemmer(self.stemmer)
@@ -88,6 +91,9 @@ class Morphology:
         if found is None:
             found = self._stemmer.stemWord(word) if self._stemmer else ""
             if self.stem_reach is not None and len(word) - len(found) > self.stem_reach:
+                found = ""
+            elif self.stem_endings is not None and word[len(found):] not in self.stem_endings \
+                    and word.startswith(found):
                 found = ""
             self._stems[word] = found
         return found

@@ -206,7 +206,7 @@ def _settings(data: dict, filename: str) -> tuple[Morphology, Sentences, int, fr
     table = data.get("language")
     if not isinstance(table, dict):
         raise RuleDataError(f"{where} is missing")
-    known = {"stemmer", "stem_reach", "clitics", "min_stem", "suffixes", "readings", "abbreviations",
+    known = {"stemmer", "stem_reach", "stem_endings", "clitics", "min_stem", "suffixes", "readings", "abbreviations",
              "question_marks", "ordinal_dot", "negation_window", "scope_keeps"}
     unknown = set(table) - known
     if unknown:
@@ -215,6 +215,7 @@ def _settings(data: dict, filename: str) -> tuple[Morphology, Sentences, int, fr
         morphology = Morphology(
             stemmer=table.get("stemmer", ""),
             stem_reach=table.get("stem_reach"),
+            stem_endings=frozenset(table["stem_endings"]) if "stem_endings" in table else None,
             clitics=tuple(fold(c) for c in table.get("clitics", [])),
             min_stem=int(table.get("min_stem", 2)),
             suffixes={fold(k): fold(v) for k, v in table.get("suffixes", {}).items()},

@@ -32,11 +32,14 @@ def test_unknown_scenario_names_the_page(project, tmp_path):
     assert "el/own-it.md: exercise('no-such-story'): there is no scenario 'no-such-story'" in out
 
 
-def test_bad_rule_pattern_names_file_and_rule(project, tmp_path):
-    edit(project / "checks" / "rules" / "he.toml", "[rules.refusal]", "[rules.refusal]\nthen = ['(unclosed']")
+def test_bad_rule_pattern_names_file_line_and_rule(project, tmp_path):
+    path = project / "checks" / "rules" / "he.toml"
+    text = path.read_text(encoding="utf-8")
+    at = text.index("patterns = [", text.index("[rules.refusal]"))
+    path.write_text(text[:at] + "patterns = ['(unclosed', " + text[at + len("patterns = ["):], encoding="utf-8")
     out = failed(project, tmp_path)
-    line = (project / "checks" / "rules" / "he.toml").read_text(encoding="utf-8").splitlines().index("[rules.refusal]") + 1
-    assert f"rules/he.toml:{line}: rule 'refusal': bad pattern '(unclosed'" in out
+    line = next(n for n, l in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if "(unclosed" in l)
+    assert f"rules/he.toml:{line}: rule 'refusal': bad pattern '(unclosed': a '(' is not closed" in out
 
 
 def test_scenario_missing_a_field_names_file_and_language(project, tmp_path):

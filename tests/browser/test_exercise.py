@@ -39,6 +39,8 @@ def write(page, text: str) -> dict:
         severities: [...el.querySelectorAll('[data-rule]')].map(f => f.dataset.severity),
         messages: [...el.querySelectorAll('[data-rule] .exercise__rule-message')].map(m => m.textContent),
         marks: [...el.querySelectorAll('mark[data-mark-rule]')].map(m => [m.dataset.markRule, m.textContent]),
+        met: [...el.querySelectorAll('.exercise__met [data-quiet-rule]')].map(li => li.dataset.quietRule),
+        notFound: [...el.querySelectorAll('.exercise__not-found [data-quiet-rule]')].map(li => li.dataset.quietRule),
     })""")
 
 
@@ -54,10 +56,16 @@ def test_weak_then_good_reply(page, server, lang):
     assert shown["severities"][0] == "error"
     assert checks.language(lang).rule("apology-but").message in shown["messages"]  # in the page's language
 
+    # What the checker saw is "met"; a harmful phrasing it did not see is only "not found".
+    presence = {r.id for r in checks.language(lang).rules if r.kind == "presence"}
+    assert "apology-missing" in shown["met"] and "apology-but" not in shown["met"] + shown["notFound"]
+    assert set(shown["notFound"]) == presence - set(shown["rules"])
+
     model = checks.scenario(SCENARIO).text(lang).model_answer
     shown = write(page, model)
     assert shown["passed"] == "true"
     assert "error" not in shown["severities"] and "warning" not in shown["severities"]
+    assert "excuse" in shown["notFound"] and "excuse" not in shown["met"]
     assert page.locator(f'{EXERCISE} [data-action="reveal"]').is_visible()
     assert not page.errors
 
