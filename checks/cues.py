@@ -16,9 +16,10 @@ from .tokens import Token
 
 
 def token_keys(token: Token) -> set[str]:
-    """The keys a token is matched by: "=reading" and "~stem"."""
+    """The keys a token is matched by: "=reading", "~stem" and "%form" (as typed)."""
     keys = {"=" + r for r in token.readings}
     keys.update("~" + s for s in token.stems)
+    keys.add("%" + token.text)
     return keys
 
 
@@ -41,7 +42,9 @@ class Lexicon:
                         self._by_key[key].append(entry)
                 elif first.kind == "exact":
                     self._by_key["=" + first.value].append(entry)
-                elif first.kind == "prefix":
+                elif first.kind == "surface":
+                    self._by_key["%" + first.value].append(entry)
+                elif first.kind in ("prefix", "surface_prefix"):
                     self._by_prefix[first.value].append(entry)
                 else:
                     self._by_suffix[first.value].append(entry)
@@ -49,25 +52,30 @@ class Lexicon:
         self._suffix_lengths = sorted({len(s) for s in self._by_suffix})
 
     def _test(self, unit: Unit):
-        """How to test a token against one word of an entry: (keys, prefix, suffix)."""
+        """How to test a token against one word of an entry: (keys, prefix, suffix,
+        on the form as typed only)."""
         if unit.kind == "word":
-            return frozenset(self.word_keys(unit.value)), None, None
-        if unit.kind == "exact":
-            return frozenset(["=" + unit.value]), None, None
-        if unit.kind == "prefix":
-            return None, unit.value, None
-        return None, None, unit.value
+            return frozenset(self.word_keys(unit.value)), None, None, False
+        if unit.kind in ("exact", "surface"):
+            return frozenset([("=" if unit.kind == "exact" else "%") + unit.value]), None, None, False
+        surface = unit.kind.startswith("surface")
+        if unit.kind.endswith("prefix"):
+            return None, unit.value, None, surface
+        return None, None, unit.value, surface
 
     @staticmethod
     def _meets(test, token: Token, keys: set[str]) -> bool:
-        wanted, prefix, suffix = test
+        wanted, prefix, suffix, surface = test
         if wanted is not None:
             return not wanted.isdisjoint(keys)
+        forms = (token.text,) if surface else token.readings
         if prefix is not None:
-            return any(r.startswith(prefix) for r in token.readings)
-        return any(r.endswith(suffix) for r in token.readings)
+            return any(r.startswith(prefix) for r in forms)
+        return any(r.endswith(suffix) for r in forms)
 
     def _candidates(self, token: Token, keys: set[str]):
+        """Entries whose first word this token may be (a prefix or suffix entry is
+        verified in tag(), since only the typed form may count)."""
         seen = []
         for key in keys:
             seen.extend(self._by_key.get(key, ()))
@@ -97,6 +105,8 @@ class Lexicon:
                 size = len(units)
                 if size > n - i or longest.get(name, 0) >= size:
                     continue
+                if units[0][3] and not self._meets(units[0], token, keys[i]):
+                    continue                  # a surface prefix met only by a reading
                 for k in range(1, size):
                     other = tokens[i + k]
                     if other.sentence != token.sentence or not self._meets(units[k], other, keys[i + k]):

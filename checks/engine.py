@@ -130,6 +130,10 @@ class Analysis:
                 positions.setdefault(key, []).append(len(items))
             pieces.append(self._piece(i))
             items.append(i)
+        if self.tokens:                        # the last sentence ends too
+            positions.setdefault("$", []).append(len(items))
+            pieces.append(f"{TOK}{SEP}${SEP}")
+            items.append(None)
         self.pieces, self.items, self.item_of, self.positions = pieces, items, item_of, positions
         self._dirty: set[int] = set()
         self._join()

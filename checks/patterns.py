@@ -1,4 +1,4 @@
-"""Token patterns: how rule data says what to look for, and how it is run.
+r"""Token patterns: how rule data says what to look for, and how it is run.
 
 A pattern is a sequence of token tests, in the spirit of LanguageTool's <token>
 lists and Stanford's TokensRegex, written on one line:
@@ -6,10 +6,15 @@ lists and Stanford's TokensRegex, written on one line:
     refund          a word: any token with that reading or the same stem
                     (refunds, refunded; ولاسترداد, since clitics are readings too)
     =no             exactly that reading, not the stem
+    ==no            exactly that word as typed, not what its clitics or
+                    contractions read as (==מלא is never read as לא); also ==w* ==*w
+    a&b             one token that passes both tests (@remedy_verb&==י*)
+    \?              a character the syntax uses, as a word (a literal question mark)
     refund*  *ατε   a reading that starts / ends with this
     @remedy         an instance of a cue class (the language's [cues] table)
     _               any one token of the same sentence;  _{0,4}  up to four of them
-    $               the end of a sentence (so "$ but" is "but" opening the next one)
+    $               the end of a sentence, the last one included (so "$ but" is "but"
+                    opening the next one)
     x?  x{1,3}      x optional, x one to three times
     (a|b c|@d)      one of several: a, or b followed by c, or @d
                     (| separates alternatives as in a regular expression)
@@ -44,7 +49,7 @@ _LEX = re.compile(r"""
   | (?P<close>\))
   | (?P<quant>\?|\{\d+(?:,\d+)?\})
   | (?P<bar>\|)
-  | (?P<unit>(?:[^\s()|?{}\[\]]|\[[^\]\s]*\])+)
+  | (?P<unit>(?:\\.|[^\s()|?{}\[\]\\]|\[[^\]\s]*\])+)
 """, re.X)
 _UNIT = re.compile(r"^(?P<base>[^\[]+)(?:\[(?P<cond>[^\]]*)\])?$")
 
@@ -189,6 +194,13 @@ class _Parser:
                     raise PatternError(f"unknown tag [{flag}] (tags: {', '.join(FLAGS)})")
                 flags.append((name, wanted))
         flags = tuple(flags)
+        if "&" in base.strip("&"):
+            # a&b: one token that passes both tests (e.g. a class and a form)
+            parts = tuple(self.unit(part) for part in base.split("&"))
+            if any(not isinstance(p, Unit) or p.kind in ("any", "end", "and") for p in parts):
+                raise PatternError(f"{base!r}: & joins one-token tests only")
+            return Unit("and", parts, flags, head)
+        base = re.sub(r"\\(.)", r"\1", base)   # \? is a literal ?
         if base == "_":
             return Unit("any", "", flags, head)
         if base == "$":
@@ -197,6 +209,14 @@ class _Parser:
             if not re.fullmatch(r"@[a-z][a-z0-9_]*", base):
                 raise PatternError(f"bad cue class name {base!r}")
             return Unit("cls", base[1:], flags, head)
+        if base.startswith("==") and len(base) > 2:
+            # the word as typed (folded), not what its clitics or contractions read as
+            rest = base[2:]
+            if rest.endswith("*") and len(rest) > 1:
+                return Unit("surface_prefix", self.word(rest[:-1], whole=True), flags, head)
+            if rest.startswith("*") and len(rest) > 1:
+                return Unit("surface_suffix", self.word(rest[1:], whole=True), flags, head)
+            return Unit("surface", self.word(rest, whole=True), flags, head)
         if base.startswith("*") and base.endswith("*"):
             raise PatternError(f"{base!r}: use word* or *word, not both")
         if base.endswith("*") and len(base) > 1:
@@ -251,12 +271,14 @@ def parse(source: str, word) -> object:
     return tree
 
 
+LEXICAL_KINDS = ("word", "exact", "prefix", "suffix", "surface", "surface_prefix", "surface_suffix")
+
+
 def is_lexical(node) -> bool:
     """A plain phrase of words (no classes, skips, groups or tags): cue entries of this
     shape are found by dictionary look-up, the rest are expanded into patterns."""
     units = node.items if isinstance(node, Seq) else (node,)
-    return all(isinstance(u, Unit) and u.kind in ("word", "exact", "prefix", "suffix") and not u.flags
-               and not u.head for u in units)
+    return all(isinstance(u, Unit) and u.kind in LEXICAL_KINDS and not u.flags and not u.head for u in units)
 
 
 def has_head(node) -> bool:
@@ -271,6 +293,8 @@ def has_head(node) -> bool:
 
 def classes_used(node) -> set[str]:
     if isinstance(node, Unit):
+        if node.kind == "and":
+            return set().union(*(classes_used(p) for p in node.value))
         return {node.value} if node.kind == "cls" else set()
     if isinstance(node, Seq):
         return set().union(*(classes_used(i) for i in node.items))
@@ -327,6 +351,12 @@ class Compiler:
             return "=" + re.escape(unit.value) + f"[^{SEP}]*"
         if unit.kind == "suffix":
             return f"=[^{SEP}]*" + re.escape(unit.value)
+        if unit.kind == "surface":
+            return re.escape("%" + unit.value)
+        if unit.kind == "surface_prefix":
+            return "%" + re.escape(unit.value) + f"[^{SEP}]*"
+        if unit.kind == "surface_suffix":
+            return f"%[^{SEP}]*" + re.escape(unit.value)
         raise AssertionError(unit.kind)
 
     def regex(self, node, heads=None) -> str:
@@ -338,7 +368,7 @@ class Compiler:
             # One-word alternatives share a single token test: (a|b|c) is one token
             # with one of three keys, not three tokens tried in turn.
             words = [o for o in node.options if isinstance(o, Unit) and not o.flags and not o.head
-                     and o.kind in ("word", "exact", "prefix", "suffix")]
+                     and o.kind in LEXICAL_KINDS]
             rest = [self.regex(o, heads) for o in node.options if o not in words]
             if words:
                 keys = "|".join(dict.fromkeys(self.key_regex(o) for o in words))
@@ -357,6 +387,17 @@ class Compiler:
             out = f"{TOK}(?!{SEP}\\$){_flag_tests(unit.flags)}{_REST}"
         elif unit.kind == "end":
             out = f"{TOK}{SEP}\\${SEP}"
+        elif unit.kind == "and":
+            tests = "".join(_has(re.escape("@" + p.value)) + "".join(
+                _has(re.escape(class_flag_key(p.value, f, w))) for f, w in p.flags)
+                if p.kind == "cls" else _has(self.key_regex(p)) + _flag_tests(p.flags) for p in unit.value)
+            for p in unit.value:
+                if p.kind == "cls":
+                    if p.value not in self.lexical and p.value not in self.macros:
+                        raise PatternError(f"unknown cue class @{p.value}")
+                    for flag in p.flags:
+                        self.flags_used.setdefault(p.value, set()).add(flag)
+            out = f"{TOK}{tests}{_flag_tests(unit.flags)}{_REST}"
         else:
             out = f"{TOK}{_has(self.key_regex(unit))}{_flag_tests(unit.flags)}{_REST}"
         if unit.head and heads is not None:
@@ -439,6 +480,13 @@ class Compiler:
             return frozenset(["#" + wanted[0]]) if wanted else None
         if node.kind == "cls":
             return frozenset(["@" + node.value])
+        if node.kind == "surface":
+            return frozenset(["%" + node.value])
+        if node.kind == "and":
+            for part in node.value:
+                first = self.first_keys(part)
+                if first is not None:
+                    return first
         return None
 
     def required(self, node) -> list[frozenset]:

@@ -111,3 +111,22 @@ def word(text, whole=False):
 def test_a_pattern_that_cannot_be_read_says_why(source, problem):
     with pytest.raises(PatternError, match=re.escape(problem)):
         parse(source, word)
+
+
+def test_more_of_the_pattern_language():
+    with pytest.raises(PatternError, match="every part is optional"):
+        parse("sorry?", word)
+    assert parse("==מלא", word).kind == "surface"
+    assert parse("@remedy_verb&==י*", word).kind == "and"
+    assert parse(r"anything else \?", word).items[-1].value == "?"
+    with pytest.raises(PatternError, match="& joins one-token tests only"):
+        parse("_&sorry", word)
+
+
+def test_a_word_as_typed_is_not_its_clitic_reading():
+    from checks.cues import token_keys
+    doc = Folded.of("מלא")
+    hebrew = Morphology(clitics=("מ",), min_stem=2)
+    (token,), _ = tokenize(doc, hebrew, EN)
+    keys = token_keys(token)
+    assert "=לא" in keys and "%לא" not in keys and "%מלא" in keys
