@@ -235,6 +235,9 @@ class Analysis:
                 real = [self.items[k] for k in range(a, b) if self.items[k] is not None]
                 if real:
                     found.append((real[0], real[-1] + 1))
+            if pattern.unless and found:
+                vetoes = self.all_matches(pattern.unless)
+                found = [r for r in found if not any(_overlaps(r, v) for v in vetoes)]
             self._matches[key] = found
         return found
 

@@ -53,6 +53,7 @@ class Morphology:
     # Or, stricter: the endings a word may have past its stem ("refund" + "ed"), so
     # "clearly" (clear + ly) and "restorer" (restor + er) keep their own meaning.
     stem_endings: frozenset[str] | None = None
+    stem_min: int = 0          # a stem shorter than this is no stem (Greek σας/σου -> σ)
 
     def __post_init__(self):
         self._stemmer = _load_stemmer(self.stemmer)
@@ -90,7 +91,9 @@ class Morphology:
         found = self._stems.get(word)
         if found is None:
             found = self._stemmer.stemWord(word) if self._stemmer else ""
-            if self.stem_reach is not None and len(word) - len(found) > self.stem_reach:
+            if len(found) < self.stem_min:
+                found = ""
+            elif self.stem_reach is not None and len(word) - len(found) > self.stem_reach:
                 found = ""
             elif self.stem_endings is not None and word[len(found):] not in self.stem_endings \
                     and word.startswith(found):

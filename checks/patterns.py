@@ -25,6 +25,10 @@ lists and Stanford's TokensRegex, written on one line:
     ^x              in a cue class entry: the head, where tags asked of the whole
                     instance (@class[!neg]) are tested (else its first token)
 
+In a rule's `patterns`, an entry may also be a table with antipatterns of its own,
+{pattern = "...", unless = ["..."]}: its matches that overlap one are dropped, while
+the rule's `unless` applies to every pattern.
+
 Everything is folded as texts are (case, accents, niqqud, hamza forms), so rule data
 is written in natural spelling. Skips are lazy and bounded, so a match is always the
 shortest one and checking takes time linear in the text.
@@ -219,11 +223,17 @@ class _Parser:
             return Unit("surface", self.word(rest, whole=True), flags, head)
         if base.startswith("*") and base.endswith("*"):
             raise PatternError(f"{base!r}: use word* or *word, not both")
+        if base.startswith("=") and "*" in base:
+            raise PatternError(f"{base!r}: =word is one exact word; write word* for a beginning "
+                               "(or ==word* for the beginning of the word as typed)")
         if base.endswith("*") and len(base) > 1:
             return Unit("prefix", self.word(base[:-1], whole=True), flags, head)
         if base.startswith("*") and len(base) > 1:
             return Unit("suffix", self.word(base[1:], whole=True), flags, head)
         if base.startswith("=") and len(base) > 1:
+            if "*" in base:
+                raise PatternError(f"{base!r}: =word is one exact word; write word* for a beginning "
+                                   "(or ==word* for the beginning of the word as typed)")
             return Unit("exact", self.word(base[1:], whole=True), flags, head)
         if "*" in base or "=" in base or "^" in base:
             raise PatternError(f"cannot read {base!r}")
@@ -508,3 +518,4 @@ class Pattern:
     first: frozenset | None     # a match starts at a token with one of these keys (None: anywhere)
     required: tuple = ()        # key sets a text must hold one each of, or nothing matches
     heads: tuple = ()           # a cue class's pattern: names of the groups that capture heads
+    unless: tuple = ()          # this pattern's own antipatterns: a match overlapping one is dropped

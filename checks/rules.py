@@ -206,7 +206,7 @@ def _settings(data: dict, filename: str) -> tuple[Morphology, Sentences, int, fr
     table = data.get("language")
     if not isinstance(table, dict):
         raise RuleDataError(f"{where} is missing")
-    known = {"stemmer", "stem_reach", "stem_endings", "clitics", "min_stem", "suffixes", "readings", "abbreviations",
+    known = {"stemmer", "stem_reach", "stem_endings", "stem_min", "clitics", "min_stem", "suffixes", "readings", "abbreviations",
              "question_marks", "ordinal_dot", "negation_window", "scope_keeps"}
     unknown = set(table) - known
     if unknown:
@@ -215,6 +215,7 @@ def _settings(data: dict, filename: str) -> tuple[Morphology, Sentences, int, fr
         morphology = Morphology(
             stemmer=table.get("stemmer", ""),
             stem_reach=table.get("stem_reach"),
+            stem_min=int(table.get("stem_min", 0)),
             stem_endings=frozenset(table["stem_endings"]) if "stem_endings" in table else None,
             clitics=tuple(fold(c) for c in table.get("clitics", [])),
             min_stem=int(table.get("min_stem", 2)),
@@ -290,19 +291,37 @@ def language(code: str) -> Language:
         raise RuleDataError(f"{filename}:{cue_line}: [cues]: {exc}") from None
     lexicon = Lexicon(lexical, compiler.word_keys)
 
+    def compile_one(source: str, where_line: int, rule_id: str, own_unless=()) -> Pattern:
+        line = _line_of(filename, source, where_line)
+        try:
+            tree = parse(source, word)
+            unknown = classes_used(tree) - set(cues)
+            if unknown:
+                raise PatternError(f"unknown cue class @{sorted(unknown)[0]}")
+            return Pattern(source, re.compile(compiler.regex(tree)), compiler.first_keys(tree),
+                           tuple(compiler.required(tree)), unless=own_unless)
+        except (PatternError, re.error) as exc:
+            raise RuleDataError(f"{filename}:{line}: rule '{rule_id}': bad pattern {source!r}: {exc}") from None
+
     def compile_all(sources, where_line: int, rule_id: str, key: str) -> tuple[Pattern, ...]:
+        """A list of patterns; in `patterns`, an entry may be a table with its own
+        antipatterns: {pattern = "...", unless = ["..."]}."""
+        if isinstance(sources, str):
+            sources = [sources]
+        where = f"{filename}:{where_line}: rule '{rule_id}'"
+        if not isinstance(sources, list):
+            raise RuleDataError(f"{where}: '{key}' must be a list")
         out = []
-        for source in _strings(sources, f"{filename}:{where_line}: rule '{rule_id}'", key):
-            line = _line_of(filename, source, where_line)
-            try:
-                tree = parse(source, word)
-                unknown = classes_used(tree) - set(cues)
-                if unknown:
-                    raise PatternError(f"unknown cue class @{sorted(unknown)[0]}")
-                out.append(Pattern(source, re.compile(compiler.regex(tree)), compiler.first_keys(tree),
-                                   tuple(compiler.required(tree))))
-            except (PatternError, re.error) as exc:
-                raise RuleDataError(f"{filename}:{line}: rule '{rule_id}': bad pattern {source!r}: {exc}") from None
+        for entry in sources:
+            if isinstance(entry, dict) and key == "patterns" and set(entry) <= {"pattern", "unless"} \
+                    and isinstance(entry.get("pattern"), str):
+                own = tuple(compile_one(u, where_line, rule_id) for u in _strings(entry.get("unless", []), where, "unless"))
+                out.append(compile_one(entry["pattern"], where_line, rule_id, own))
+            elif isinstance(entry, str) and entry.strip():
+                out.append(compile_one(entry, where_line, rule_id))
+            else:
+                raise RuleDataError(f"{where}: every entry of '{key}' must be a pattern string"
+                                    + (" or {pattern = \"...\", unless = [...]}" if key == "patterns" else ""))
         return tuple(out)
 
     principles = data.get("principles", {})

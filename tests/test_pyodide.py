@@ -1,9 +1,11 @@
 """The checker gives the same findings in real Pyodide (Node.js, offline) as in
-CPython, on every rule example of every language and every model answer."""
+CPython, on every rule example of every language, every model answer and every
+reply of the blind corpus."""
 import json
 import shutil
 import subprocess
 import sys
+import tomllib
 
 import pytest
 
@@ -16,10 +18,14 @@ import runtime  # noqa: E402  (the site's own wheel builder)
 
 
 def all_cases() -> list[dict]:
+    """Every rule example, every model answer, and every reply of the blind corpus."""
     out = [{"text": ex.text, "lang": lang, "scenario": rule.scenario} for _, lang, rule, ex in cases() if ex]
     for scenario in checks.all_scenarios():
         for lang, text in scenario.texts.items():
             out.append({"text": text.model_answer, "lang": lang, "scenario": scenario.id})
+    for path in sorted((ROOT / "tests" / "corpus").glob("*/*.toml")):
+        for reply in tomllib.loads(path.read_text(encoding="utf-8"))["reply"]:
+            out.append({"text": reply["text"], "lang": path.stem, "scenario": None})
     return out
 
 

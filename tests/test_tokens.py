@@ -130,3 +130,18 @@ def test_a_word_as_typed_is_not_its_clitic_reading():
     (token,), _ = tokenize(doc, hebrew, EN)
     keys = token_keys(token)
     assert "=לא" in keys and "%לא" not in keys and "%מלא" in keys
+
+
+def test_an_exact_word_cannot_be_a_beginning():
+    with pytest.raises(PatternError, match="=word is one exact word"):
+        parse("=refund*", word)
+
+
+def test_a_pattern_can_carry_its_own_antipatterns(tmp_path, monkeypatch):
+    from checks import rules as rule_data
+    lang = rule_data.language("en")
+    plain = lang.compile("we can't")
+    own = rule_data.Pattern(plain.source, plain.regex, plain.first, plain.required,
+                            unless=(lang.compile("we can't wait"),))
+    a = analyse("We can't wait to see you. We can't refund it.", "en")
+    assert len(a.matches(plain)) == 2 and len(a.matches(own)) == 1
