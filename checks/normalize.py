@@ -45,7 +45,7 @@ _DROP = {"\u0640", "\u200b", "\u200c", "\u200d", "\u200e", "\u200f", "\ufeff", "
 @lru_cache(maxsize=4096)
 def fold_char(ch: str) -> str:
     """Folded form of one character ('' when it vanishes, e.g. a combining mark)."""
-    if ch in _DROP:
+    if ch in _DROP or unicodedata.category(ch) == "Cf":   # format controls carry no letter
         return ""
     ch = _SUBSTITUTE.get(ch, ch)
     out = []
@@ -96,6 +96,8 @@ class Folded:
             return None
         n = len(original)
         text = original.translate(table)
+        if dropped and _DOUBLE_SPACE.search(text):
+            return None         # " \u200f ": the spaces around a dropped character are one run
         if not dropped:
             breaks = frozenset(m.start() for m in _LINE_BREAK.finditer(original))
             return cls(original, text, range(n), range(1, n + 1), breaks)
@@ -121,13 +123,14 @@ class Folded:
                 if ch in "\n\r\u2028\u2029":
                     breaks.add(len(chars) - 1)
                 continue
-            in_space = False
             folded = fold_char(ch)
             if not folded:
                 # A mark belongs to the letter before it: widen that letter's span.
+                # (An invisible character between two spaces leaves them one run.)
                 if ends:
                     ends[-1] = i + 1
                 continue
+            in_space = False
             for part in folded:
                 chars.append(part)
                 starts.append(i)

@@ -95,3 +95,9 @@ def test_fast_folding_path_agrees_with_the_general_one(text):
         slow = Folded._general(text)
         assert (fast.text, list(fast.starts), list(fast.ends), fast.line_breaks) == \
                (slow.text, list(slow.starts), list(slow.ends), slow.line_breaks)
+
+
+def test_an_invisible_character_between_spaces_changes_nothing():
+    plain = checks.check("We are sorry for the delay but the courier was late.", "en")
+    hidden = checks.check("We are sorry for the delay \u200f but the courier was late.", "en")
+    assert [f.rule for f in hidden.findings] == [f.rule for f in plain.findings]

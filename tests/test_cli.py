@@ -81,3 +81,32 @@ def test_bad_input_is_one_line_exit_2(args, stdin, message):
 def test_directory_is_unreadable(tmp_path):
     result = run("--lang", "en", str(tmp_path))
     assert result.returncode == 2 and b"cannot read" in result.stderr
+
+
+def test_explain_shows_why():
+    result = run("--lang", "en", "--explain", stdin="We won't be issuing a replacement.")
+    out = result.stdout.decode()
+    assert result.returncode == 1
+    assert "refusal" in out
+    line = next(l for l in out.splitlines() if l.split()[1:2] == ["replacement"])
+    assert "@remedy" in line and "#refused" in line
+
+
+def test_an_endless_input_is_refused_without_reading_it_all():
+    result = subprocess.run(f"head -c 300000000 /dev/zero | {sys.executable} -m checks --lang en",
+                            shell=True, capture_output=True, cwd=ROOT, timeout=60)
+    assert result.returncode == 2
+    assert result.stderr.decode().count("\n") == 1 and "size limit" in result.stderr.decode()
+
+
+def test_a_closed_pipe_ends_quietly():
+    text = "I'm sorry, but the courier lost it. " * 100
+    result = subprocess.run(f"{sys.executable} -m checks --lang en --explain | head -1", input=text.encode(),
+                            shell=True, capture_output=True, cwd=ROOT, timeout=60)
+    assert result.stdout.decode().startswith("NOT PASSED") and b"Traceback" not in result.stderr
+
+
+def test_escape_codes_are_shown_not_obeyed():
+    result = run("--lang", "en", stdin="Sorry,\x1b[2J but the courier lost it.")
+    out = result.stdout.decode()
+    assert "\x1b" not in out and "\\x1b" in out
