@@ -71,8 +71,8 @@ class Analysis:
         self._class_flags(tags, flags)
         self._build_stream()
         self._matches: dict[int, list[tuple[int, int]]] = {}
-        for name, pattern, others_use_it in lang.macro_classes:
-            self._tag_class(name, pattern, flags)
+        for name, patterns, others_use_it in lang.macro_classes:
+            self._tag_class(name, patterns, flags)
             if others_use_it:
                 self._refresh()
         self._refresh()
@@ -87,17 +87,22 @@ class Analysis:
                     self.token_keys[i].extend(
                         class_flag_key(tag[1:], flag, "#" + flag in flags[i]) for flag, _ in used[tag[1:]])
 
-    def _tag_class(self, name: str, pattern, flags) -> None:
-        """Tag the instances of a class with pattern entries, found by its own pattern
-        over the stream as tagged so far."""
+    def _tag_class(self, name: str, patterns, flags) -> None:
+        """Tag the instances of a class with pattern entries, found by its own patterns
+        over the stream as tagged so far; at each token the longest instance counts."""
         used = self.lang.compiler.flags_used.get(name, ())
-        for (start, end), m in self._spans(pattern, every_start=True):
+        longest: dict[int, tuple] = {}
+        for pattern in patterns:
+            for (start, end), m in self._spans(pattern, every_start=True):
+                if start not in longest or end > longest[start][0]:
+                    longest[start] = (end, m, pattern.heads)
+        for start, (end, m, heads) in longest.items():
             a = bisect_left(self.offsets, start)
             b = bisect_left(self.offsets, end)
             real = [self.items[k] for k in range(a, b) if self.items[k] is not None]
             if not real:
                 continue
-            head = next((m.start(g) for g in pattern.heads if m.start(g) >= 0), start)
+            head = next((m.start(g) for g in heads if m.start(g) >= 0), start)
             head_token = self.items[bisect_left(self.offsets, head)]
             head_token = real[0] if head_token is None else head_token
             self._add_keys(real[0], ["@" + name] + [class_flag_key(name, flag, "#" + flag in flags[head_token])

@@ -421,8 +421,10 @@ class Compiler:
         for flag in flags:
             self.flags_used.setdefault(name, set()).add(flag)
         tests = "".join(_has(re.escape(class_flag_key(name, flag, wanted))) for flag, wanted in flags)
+        # The instance's other tokens are taken whole, never given back (*+): a class
+        # is one unit, and backtracking into it would cost time for nothing.
         return (f"{TOK}{_has(re.escape('@' + name))}{tests}{_REST}"
-                f"(?:{TOK}{_has(re.escape('&' + name))}{_REST})*")
+                f"(?:{TOK}{_has(re.escape('&' + name))}{_REST})*+")
 
     def macro_order(self) -> list[str]:
         """The classes with pattern entries, each after the classes its entries use."""
@@ -446,16 +448,16 @@ class Compiler:
             visit(name, (name,))
         return order
 
-    def macro_pattern(self, name: str) -> "Pattern":
-        """The pattern that finds a class's instances from its pattern entries, with
-        each entry's head captured (else the instance's first token is its head)."""
-        options, heads = [], []
+    def macro_patterns(self, name: str) -> tuple["Pattern", ...]:
+        """The patterns that find a class's instances, one per pattern entry, with the
+        entry's head captured (else the instance's first token is its head). Where
+        several entries match at one token, the longest instance is the one tagged."""
+        out = []
         for tree in self.macros[name]:
-            options.append(self.regex(tree, heads))
-        regex = re.compile("(?:" + "|".join(options) + ")")
-        firsts = [self.first_keys(t) for t in self.macros[name]]
-        first = None if any(f is None for f in firsts) else frozenset().union(*firsts)
-        return Pattern("@" + name, regex, first, (), tuple(heads))
+            heads: list[str] = []
+            regex = re.compile(self.regex(tree, heads))
+            out.append(Pattern("@" + name, regex, self.first_keys(tree), tuple(self.required(tree)), tuple(heads)))
+        return tuple(out)
 
     def first_keys(self, node) -> frozenset | None:
         """Keys of which a match's first tokens must hold one (None: no cheap test)."""

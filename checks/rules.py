@@ -83,7 +83,7 @@ class Language:
     scope_keeps: frozenset[str]     # punctuation inside a word group that does not end a scope
     compiler: Compiler = field(repr=False)
     cues: dict[str, list[str]] = field(repr=False)   # class -> entries as written
-    macro_classes: tuple = field(repr=False)         # (class, pattern, used by a later one) in tagging order
+    macro_classes: tuple = field(repr=False)         # (class, patterns, used by a later one) in tagging order
 
     def rule(self, rule_id: str) -> Rule:
         for rule in self.rules:
@@ -284,7 +284,7 @@ def language(code: str) -> Language:
     try:
         order = compiler.macro_order()
         macro_classes = tuple(
-            (name, compiler.macro_pattern(name),
+            (name, compiler.macro_patterns(name),
              any(name in classes_used(tree) for later in order[n + 1:] for tree in macros[later]))
             for n, name in enumerate(order))
     except (PatternError, re.error) as exc:
