@@ -217,7 +217,7 @@ class Analysis:
                 # a short vocative or interjection and a comma ("Anna, would you…").
                 words = [i for i in members if tokens[i].word]
                 starts = words[:1]
-                for i in members[:6]:
+                for i in members[:4]:      # at most three words before the comma: a name, "So"
                     if tokens[i].text == "," and i + 1 < len(tokens) and tokens[i + 1].sentence == sentence:
                         starts.append(i + 1)
                         break
