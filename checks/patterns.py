@@ -355,18 +355,13 @@ class Compiler:
     def key_regex(self, unit: Unit) -> str:
         if unit.kind == "word":
             return "|".join(re.escape(k) for k in self.word_keys(unit.value))
-        if unit.kind == "exact":
-            return re.escape("=" + unit.value)
-        if unit.kind == "prefix":
-            return "=" + re.escape(unit.value) + f"[^{SEP}]*"
-        if unit.kind == "suffix":
-            return f"=[^{SEP}]*" + re.escape(unit.value)
-        if unit.kind == "surface":
-            return re.escape("%" + unit.value)
-        if unit.kind == "surface_prefix":
-            return "%" + re.escape(unit.value) + f"[^{SEP}]*"
-        if unit.kind == "surface_suffix":
-            return f"%[^{SEP}]*" + re.escape(unit.value)
+        marker = "%" if unit.kind.startswith("surface") else "="   # the form as typed, or any reading
+        if unit.kind in ("exact", "surface"):
+            return re.escape(marker + unit.value)
+        if unit.kind.endswith("prefix"):
+            return re.escape(marker + unit.value) + f"[^{SEP}]*"
+        if unit.kind.endswith("suffix"):
+            return re.escape(marker) + f"[^{SEP}]*" + re.escape(unit.value)
         raise AssertionError(unit.kind)
 
     def regex(self, node, heads=None) -> str:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from site_server import ROOT
 
-PARTS = ("mkdocs.yml", "docs", "macros", "checks", "overrides")
+PARTS = ("mkdocs.yml", "pyproject.toml", "docs", "macros", "checks", "overrides")
 
 
 def copy_project(dest: Path) -> Path:
@@ -20,6 +20,8 @@ def copy_project(dest: Path) -> Path:
         else:
             shutil.copy(source, dest / part)
     (dest / "node_modules").symlink_to(ROOT / "node_modules")
+    (dest / ".venv").mkdir()
+    (dest / ".venv" / "wheels").symlink_to(ROOT / ".venv" / "wheels")   # the checker's dependencies
     return dest
 
 
