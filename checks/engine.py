@@ -24,7 +24,7 @@ from dataclasses import dataclass, replace
 
 from .cues import token_keys
 from .normalize import Folded
-from .patterns import SEP, TOK, class_flag_key
+from .patterns import PREFIX, SEP, TOK, class_flag_key
 from .report import Finding, Report
 from .rules import LANGUAGES, Language, Rule, language
 from .scenarios import scenario as load_scenario
@@ -140,6 +140,7 @@ class Analysis:
             pieces.append(f"{TOK}{SEP}${SEP}")
             items.append(None)
         self.pieces, self.items, self.item_of, self.positions = pieces, items, item_of, positions
+        self._sorted_keys = None
         self._dirty: set[int] = set()
         self._join()
 
@@ -251,12 +252,12 @@ class Analysis:
         match can only start at a token that holds one of the pattern's first keys:
         try it there, and nowhere else. Matches do not overlap, unless every_start
         (a class's instances may: "happened because" and "because of")."""
-        if any(all(k not in self.positions for k in keys) for keys in pattern.required):
+        if any(not any(self._holds(k) for k in keys) for keys in pattern.required):
             return
         if pattern.first is None:
             starts = range(len(self.items))
         else:
-            starts = sorted({i for k in pattern.first for i in self.positions.get(k, ())})
+            starts = sorted({i for k in pattern.first for i in self._positions_of(k)})
         reached, offsets, stream, match = -1, self.offsets, self.stream, pattern.regex.match
         for i in starts:
             if offsets[i] < reached:
@@ -266,6 +267,27 @@ class Analysis:
                 if not every_start:
                     reached = m.end()
                 yield (m.start(), m.end()), m
+
+    def _prefixed(self, key: str) -> list[str]:
+        """The keys that begin with key (less its PREFIX mark): "=refund" + PREFIX ->
+        "=refund", "=refunded" ... Readings never change once tokens are read, so the
+        sorted list of keys is made once."""
+        if self._sorted_keys is None:
+            self._sorted_keys = sorted(self.positions)
+        stem = key[:-1]
+        keys, start = self._sorted_keys, bisect_left(self._sorted_keys, stem)
+        end = start
+        while end < len(keys) and keys[end].startswith(stem):
+            end += 1
+        return keys[start:end]
+
+    def _holds(self, key: str) -> bool:
+        return bool(self._prefixed(key)) if key.endswith(PREFIX) else key in self.positions
+
+    def _positions_of(self, key: str):
+        if key.endswith(PREFIX):
+            return [i for k in self._prefixed(key) for i in self.positions[k]]
+        return self.positions.get(key, ())
 
     def all_matches(self, patterns) -> list[tuple[int, int]]:
         """The matches of several patterns, overlapping or touching ones merged into one."""

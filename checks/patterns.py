@@ -44,6 +44,7 @@ import re
 from dataclasses import dataclass, field
 
 TOK, SEP = "\x02", "\x03"
+PREFIX = "\x01"       # ends a first key that stands for every key beginning with it
 _REST = f"[^{TOK}]*"
 MAX_SKIP = 60          # the largest {m,n} a pattern may use: keeps checking linear
 FLAGS = ("neg", "refused", "q", "cap", "first", "word")
@@ -489,6 +490,9 @@ class Compiler:
             return frozenset(["@" + node.value])
         if node.kind == "surface":
             return frozenset(["%" + node.value])
+        if node.kind in ("prefix", "surface_prefix"):
+            # any key that begins so: the analysis looks these up in its sorted keys
+            return frozenset([("%" if node.kind == "surface_prefix" else "=") + node.value + PREFIX])
         if node.kind == "and":
             for part in node.value:
                 first = self.first_keys(part)
