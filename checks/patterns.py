@@ -365,26 +365,30 @@ class Compiler:
             return re.escape(marker) + f"[^{SEP}]*" + re.escape(unit.value)
         raise AssertionError(unit.kind)
 
-    def regex(self, node, heads=None) -> str:
+    def regex(self, node, heads=None, last=True) -> str:
         """The regular expression of a parse tree. `heads` (a list) asks for every head
-        unit (^) to be captured in a group h0, h1, ... whose names it collects."""
+        unit (^) to be captured in a group h0, h1, ... whose names it collects. A skip
+        that ends the pattern (`sorry _{0,3}`) takes all it may: at the end nothing
+        else would decide how far it reaches."""
         if isinstance(node, Seq):
-            return "".join(self.regex(i, heads) for i in node.items)
+            n = len(node.items)
+            return "".join(self.regex(item, heads, last and k == n - 1) for k, item in enumerate(node.items))
         if isinstance(node, Alt):
             # One-word alternatives share a single token test: (a|b|c) is one token
             # with one of three keys, not three tokens tried in turn.
             words = [o for o in node.options if isinstance(o, Unit) and not o.flags and not o.head
                      and o.kind in LEXICAL_KINDS]
-            rest = [self.regex(o, heads) for o in node.options if o not in words]
+            rest = [self.regex(o, heads, last) for o in node.options if o not in words]
             if words:
                 keys = "|".join(dict.fromkeys(self.key_regex(o) for o in words))
                 rest.insert(0, f"{TOK}{_has(keys)}{_REST}")
             return rest[0] if len(rest) == 1 else "(?:" + "|".join(rest) + ")"
         if isinstance(node, Repeat):
-            inner = self.regex(node.node, heads)
-            # Plain skips are lazy (the shortest match); optional words, and runs of
-            # tagged tokens such as _[q]{1,40}, are greedy (a span includes them).
-            lazy = "?" if isinstance(node.node, Unit) and node.node.kind == "any" and not node.node.flags else ""
+            inner = self.regex(node.node, heads, False)
+            # Plain skips are lazy (the shortest match); optional words, runs of tagged
+            # tokens such as _[q]{1,40}, and a skip that ends the pattern are greedy.
+            plain = isinstance(node.node, Unit) and node.node.kind == "any" and not node.node.flags
+            lazy = "?" if plain and not last else ""
             return f"(?:{inner}){{{node.low},{node.high}}}{lazy}"
         unit = node
         if unit.kind == "cls":
