@@ -30,24 +30,29 @@ class Lexicon:
         self.word_keys = word_keys           # literal word -> ["=word", "~stem"]
         self.classes = set(entries)
         self._by_key: dict[str, list] = defaultdict(list)
+        # Entries whose first two words are both keyed ("σας στείλαμε"), by the pair of
+        # keys: a common first word then does not bring every entry it starts.
+        self._by_pair: dict[tuple[str, str], list] = defaultdict(list)
         self._by_prefix: dict[str, list] = defaultdict(list)
         self._by_suffix: dict[str, list] = defaultdict(list)
         for name, trees in entries.items():
             for tree in trees:
                 units = tree.items if isinstance(tree, Seq) else (tree,)
-                entry = (name, tuple(self._test(u) for u in units))
+                tests = tuple(self._test(u) for u in units)
+                entry = (name, tests)
                 first = units[0]
-                if first.kind == "word":
-                    for key in word_keys(first.value):
+                if tests[0][0] is not None and len(tests) > 1 and tests[1][0] is not None:
+                    for key in tests[0][0]:
+                        for second in tests[1][0]:
+                            self._by_pair[key, second].append(entry)
+                elif tests[0][0] is not None:
+                    for key in tests[0][0]:
                         self._by_key[key].append(entry)
-                elif first.kind == "exact":
-                    self._by_key["=" + first.value].append(entry)
-                elif first.kind == "surface":
-                    self._by_key["%" + first.value].append(entry)
                 elif first.kind in ("prefix", "surface_prefix"):
                     self._by_prefix[first.value].append(entry)
                 else:
                     self._by_suffix[first.value].append(entry)
+        self._pair_firsts = {first for first, _ in self._by_pair}
         self._prefix_lengths = sorted({len(p) for p in self._by_prefix})
         self._suffix_lengths = sorted({len(s) for s in self._by_suffix})
 
@@ -73,12 +78,15 @@ class Lexicon:
             return any(r.startswith(prefix) for r in forms)
         return any(r.endswith(suffix) for r in forms)
 
-    def _candidates(self, token: Token, keys: set[str]):
+    def _candidates(self, token: Token, keys: set[str], next_keys):
         """Entries whose first word this token may be (a prefix or suffix entry is
         verified in tag(), since only the typed form may count)."""
         seen = []
         for key in keys:
             seen.extend(self._by_key.get(key, ()))
+            if next_keys and key in self._pair_firsts:
+                for second in next_keys:
+                    seen.extend(self._by_pair.get((key, second), ()))
         if self._prefix_lengths or self._suffix_lengths:
             for reading in token.readings:
                 for n in self._prefix_lengths:
@@ -97,7 +105,8 @@ class Lexicon:
         for i, token in enumerate(tokens):
             if not token.word:
                 continue
-            candidates = self._candidates(token, keys[i])
+            following = keys[i + 1] if i + 1 < n and tokens[i + 1].sentence == token.sentence else None
+            candidates = self._candidates(token, keys[i], following)
             if not candidates:
                 continue
             longest: dict[str, int] = {}

@@ -252,12 +252,18 @@ class Analysis:
         match can only start at a token that holds one of the pattern's first keys:
         try it there, and nowhere else. Matches do not overlap, unless every_start
         (a class's instances may: "happened because" and "because of")."""
-        if any(not any(self._holds(k) for k in keys) for keys in pattern.required):
-            return
+        held = self.positions.keys()
+        for plain, prefixes in pattern.required_split:
+            if held.isdisjoint(plain) and not any(self._prefixed(k) for k in prefixes):
+                return
         if pattern.first is None:
             starts = range(len(self.items))
         else:
-            starts = sorted({i for k in pattern.first for i in self._positions_of(k)})
+            plain, prefixes = pattern.first_split
+            found = {i for k in held & plain for i in self.positions[k]}
+            for k in prefixes:
+                found.update(self._positions_of(k))
+            starts = sorted(found)
         reached, offsets, stream, match = -1, self.offsets, self.stream, pattern.regex.match
         for i in starts:
             if offsets[i] < reached:
@@ -280,9 +286,6 @@ class Analysis:
         while end < len(keys) and keys[end].startswith(stem):
             end += 1
         return keys[start:end]
-
-    def _holds(self, key: str) -> bool:
-        return bool(self._prefixed(key)) if key.endswith(PREFIX) else key in self.positions
 
     def _positions_of(self, key: str):
         if key.endswith(PREFIX):

@@ -524,3 +524,10 @@ class Pattern:
     required: tuple = ()        # key sets a text must hold one each of, or nothing matches
     heads: tuple = ()           # a cue class's pattern: names of the groups that capture heads
     unless: tuple = ()          # this pattern's own antipatterns: a match overlapping one is dropped
+
+    def __post_init__(self):
+        # The same key sets split for quick look-ups: exact keys, and beginnings.
+        split = lambda keys: (frozenset(k for k in keys if not k.endswith(PREFIX)),  # noqa: E731
+                              tuple(k for k in keys if k.endswith(PREFIX)))
+        object.__setattr__(self, "first_split", None if self.first is None else split(self.first))
+        object.__setattr__(self, "required_split", tuple(split(keys) for keys in self.required))
