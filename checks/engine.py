@@ -71,6 +71,7 @@ class Analysis:
         self._class_flags(tags, flags)
         self._build_stream()
         self._matches: dict[int, list[tuple[int, int]]] = {}
+        self.heads: dict[tuple[str, int], int] = {}    # (class, first token) -> head token
         for name, patterns, others_use_it in lang.macro_classes:
             self._tag_class(name, patterns, flags)
             if others_use_it:
@@ -93,7 +94,11 @@ class Analysis:
         used = self.lang.compiler.flags_used.get(name, ())
         longest: dict[int, tuple] = {}
         for pattern in patterns:
+            vetoes = self.all_matches(pattern.unless) if pattern.unless else ()
             for (start, end), m in self._spans(pattern, every_start=True):
+                if vetoes and any(self.offsets[self.item_of[a]] < end and start < self._end_offset(b)
+                                  for a, b in vetoes):
+                    continue
                 if start not in longest or end > longest[start][0]:
                     longest[start] = (end, m, pattern.heads)
         for start, (end, m, heads) in longest.items():
@@ -102,13 +107,22 @@ class Analysis:
             real = [self.items[k] for k in range(a, b) if self.items[k] is not None]
             if not real:
                 continue
-            head = next((m.start(g) for g in heads if m.start(g) >= 0), start)
-            head_token = self.items[bisect_left(self.offsets, head)]
+            group = next((g for g in heads if m.start(g) >= 0), None)
+            head_token = self.items[bisect_left(self.offsets, m.start(group))] if group else None
             head_token = real[0] if head_token is None else head_token
+            if group and "_" in group:
+                # the head is a class instance: its own head is the one that counts
+                head_token = self.heads.get((group.split("_", 1)[1], head_token), head_token)
+            self.heads[name, real[0]] = head_token
             self._add_keys(real[0], ["@" + name] + [class_flag_key(name, flag, "#" + flag in flags[head_token])
                                                      for flag, _ in used])
             for k in range(real[0] + 1, real[-1] + 1):
                 self._add_keys(k, ["&" + name])
+
+    def _end_offset(self, token_end: int) -> int:
+        """Stream offset just past the token before token_end."""
+        i = self.item_of[token_end - 1]
+        return self.offsets[i + 1] if i + 1 < len(self.offsets) else len(self.stream)
 
     def _add_keys(self, i: int, keys: list[str]) -> None:
         have = self.token_keys[i]

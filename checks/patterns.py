@@ -8,7 +8,8 @@ lists and Stanford's TokensRegex, written on one line:
     =no             exactly that reading, not the stem
     ==no            exactly that word as typed, not what its clitics or
                     contractions read as (==מלא is never read as לא); also ==w* ==*w
-    a&b             one token that passes both tests (@remedy_verb&==י*)
+    a&b  a&!b       one token that passes both tests (@remedy_verb&==י*), or the first
+                    and not the second (*firma&!=firma)
     \?              a character the syntax uses, as a word (a literal question mark)
     refund*  *ατε   a reading that starts / ends with this
     @remedy         an instance of a cue class (the language's [cues] table)
@@ -25,9 +26,10 @@ lists and Stanford's TokensRegex, written on one line:
     ^x              in a cue class entry: the head, where tags asked of the whole
                     instance (@class[!neg]) are tested (else its first token)
 
-In a rule's `patterns`, an entry may also be a table with antipatterns of its own,
-{pattern = "...", unless = ["..."]}: its matches that overlap one are dropped, while
-the rule's `unless` applies to every pattern.
+In a rule's `patterns`, and in a cue class, an entry may also be a table with
+antipatterns of its own, {pattern = "...", unless = ["..."]}: its matches that
+overlap one are dropped, while a rule's `unless` applies to every pattern. When a
+class entry's head (^) is itself a class instance, that instance's head counts.
 
 Everything is folded as texts are (case, accents, niqqud, hamza forms), so rule data
 is written in natural spelling. Skips are lazy and bounded, so a match is always the
@@ -200,11 +202,18 @@ class _Parser:
                 flags.append((name, wanted))
         flags = tuple(flags)
         if "&" in base.strip("&"):
-            # a&b: one token that passes both tests (e.g. a class and a form)
-            parts = tuple(self.unit(part) for part in base.split("&"))
-            if any(not isinstance(p, Unit) or p.kind in ("any", "end", "and") for p in parts):
-                raise PatternError(f"{base!r}: & joins one-token tests only")
-            return Unit("and", parts, flags, head)
+            # a&b: one token that passes both tests (e.g. a class and a form); a&!b:
+            # passes a and not b (*firma&!=firma: a compound, not the word itself)
+            parts = []
+            for part in base.split("&"):
+                negated = part.startswith("!") and len(part) > 1
+                unit = self.unit(part[1:] if negated else part)
+                if not isinstance(unit, Unit) or unit.kind in ("any", "end", "and"):
+                    raise PatternError(f"{base!r}: & joins one-token tests only")
+                parts.append((unit, negated))
+            if all(negated for _, negated in parts):
+                raise PatternError(f"{base!r}: at least one test must say what the token is")
+            return Unit("and", tuple(parts), flags, head)
         base = re.sub(r"\\(.)", r"\1", base)   # \? is a literal ?
         if base == "_":
             return Unit("any", "", flags, head)
@@ -305,7 +314,7 @@ def has_head(node) -> bool:
 def classes_used(node) -> set[str]:
     if isinstance(node, Unit):
         if node.kind == "and":
-            return set().union(*(classes_used(p) for p in node.value))
+            return set().union(*(classes_used(p) for p, _ in node.value))
         return {node.value} if node.kind == "cls" else set()
     if isinstance(node, Seq):
         return set().union(*(classes_used(i) for i in node.items))
@@ -345,6 +354,7 @@ class Compiler:
     lexical: set = field(default_factory=set)        # classes with plain-phrase entries
     macros: dict = field(default_factory=dict)       # class -> [parse tree] of pattern entries
     flags_used: dict = field(default_factory=dict)   # class -> {(flag, wanted)}
+    macro_unless: dict = field(default_factory=dict)  # id(entry tree) -> its antipattern trees
 
     def word_keys(self, word: str) -> list[str]:
         keys = ["=" + word]
@@ -398,10 +408,15 @@ class Compiler:
         elif unit.kind == "end":
             out = f"{TOK}{SEP}\\${SEP}"
         elif unit.kind == "and":
-            tests = "".join(_has(re.escape("@" + p.value)) + "".join(
-                _has(re.escape(class_flag_key(p.value, f, w))) for f, w in p.flags)
-                if p.kind == "cls" else _has(self.key_regex(p)) + _flag_tests(p.flags) for p in unit.value)
-            for p in unit.value:
+            tests = ""
+            for p, negated in unit.value:
+                test = _lacks if negated else _has
+                if p.kind == "cls":
+                    tests += test(re.escape("@" + p.value)) + "".join(
+                        _has(re.escape(class_flag_key(p.value, f, w))) for f, w in p.flags)
+                else:
+                    tests += test(self.key_regex(p)) + _flag_tests(p.flags)
+            for p, _ in unit.value:
                 if p.kind == "cls":
                     if p.value not in self.lexical and p.value not in self.macros:
                         raise PatternError(f"unknown cue class @{p.value}")
@@ -411,7 +426,8 @@ class Compiler:
         else:
             out = f"{TOK}{_has(self.key_regex(unit))}{_flag_tests(unit.flags)}{_REST}"
         if unit.head and heads is not None:
-            heads.append(f"h{len(heads)}")
+            # h<n>_<class>: when the head is itself a class instance, its own head counts
+            heads.append(f"h{len(heads)}" + (f"_{unit.value}" if unit.kind == "cls" else ""))
             out = f"(?P<{heads[-1]}>{out})"
         return out
 
@@ -456,7 +472,10 @@ class Compiler:
         for tree in self.macros[name]:
             heads: list[str] = []
             regex = re.compile(self.regex(tree, heads))
-            out.append(Pattern("@" + name, regex, self.first_keys(tree), tuple(self.required(tree)), tuple(heads)))
+            unless = tuple(Pattern("unless", re.compile(self.regex(u)), self.first_keys(u), tuple(self.required(u)))
+                           for u in self.macro_unless.get(id(tree), ()))
+            out.append(Pattern("@" + name, regex, self.first_keys(tree), tuple(self.required(tree)), tuple(heads),
+                               unless))
         return tuple(out)
 
     def first_keys(self, node) -> frozenset | None:
@@ -498,8 +517,8 @@ class Compiler:
             # any key that begins so: the analysis looks these up in its sorted keys
             return frozenset([("%" if node.kind == "surface_prefix" else "=") + node.value + PREFIX])
         if node.kind == "and":
-            for part in node.value:
-                first = self.first_keys(part)
+            for part, negated in node.value:
+                first = None if negated else self.first_keys(part)
                 if first is not None:
                     return first
         return None

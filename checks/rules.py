@@ -16,7 +16,7 @@ from importlib import resources
 from .cues import Lexicon
 from .morphology import Morphology
 from .normalize import fold
-from .patterns import Compiler, Pattern, PatternError, Seq, classes_used, is_lexical, parse
+from .patterns import Alt, Compiler, Pattern, PatternError, Seq, classes_used, is_lexical, parse
 from .tokens import Sentences
 
 KINDS = ("presence", "absence", "length", "scenario")
@@ -255,16 +255,30 @@ def language(code: str) -> Language:
     cue_line = lines.get("cues", 1)
     lexical: dict[str, list] = {}
     macros: dict[str, list] = {}
+    unless_of: dict[int, list] = {}
     for name, entries in cues.items():
         where = f"{filename}:{_line_of(filename, name, cue_line)}: cue class '{name}'"
         if not re.fullmatch(r"[a-z][a-z0-9_]*", name):
             raise RuleDataError(f"{where}: a class name is lower-case letters, digits and _")
-        for entry in _strings(entries, where, name):
+        if not isinstance(entries, list):
+            raise RuleDataError(f"{where}: must be a list of words, phrases or patterns")
+        for entry in entries:
+            # An entry may carry antipatterns of its own: {pattern = "...", unless = ["..."]}.
+            unless = []
+            if isinstance(entry, dict) and set(entry) <= {"pattern", "unless"} and isinstance(entry.get("pattern"), str):
+                unless, entry = _strings(entry.get("unless", []), where, "unless"), entry["pattern"]
+            if not isinstance(entry, str) or not entry.strip():
+                raise RuleDataError(f"{where}: every entry must be a non-empty string or {{pattern, unless}}")
             try:
                 tree = parse(entry, word)
+                unless_trees = [parse(u, word) for u in unless]
             except PatternError as exc:
                 raise RuleDataError(f"{filename}:{_line_of(filename, entry, cue_line)}: cue class '{name}': "
                                     f"bad entry {entry!r}: {exc}") from None
+            if unless_trees:
+                # the lexicon look-up has no antipatterns: such an entry runs as a pattern
+                tree = Alt((tree,))
+                unless_of[id(tree)] = unless_trees
             (lexical if is_lexical(tree) else macros).setdefault(name, []).append(tree)
     missing = [c for c in ENGINE_CLASSES if c not in cues]
     if missing:
@@ -274,7 +288,7 @@ def language(code: str) -> Language:
             raise RuleDataError(f"{filename}: cue class '{name}' is read by the engine before patterns run: "
                                 "its entries must be plain words and phrases")
     compiler = Compiler(stem=morphology.stem,
-                        lexical=set(lexical), macros=macros)
+                        lexical=set(lexical), macros=macros, macro_unless=unless_of)
     for name, trees in macros.items():
         for tree in trees:
             unknown = classes_used(tree) - set(cues)

@@ -120,3 +120,20 @@ def test_missing_rule_in_a_language(data_copy):
                     'sources = ["001"]\nprinciple = "say-sorry"\n', encoding="utf-8")
     with pytest.raises(RuleDataError, match="rule 'new-rule': missing"):
         checks.language("en")
+
+
+def test_a_cue_entry_can_carry_antipatterns(data_copy):
+    path = data_copy / "rules" / "en.toml"
+    edit(path, "contrast = [", 'contrast = [\n  {pattern = "only", unless = ["only (one|two|once|a few)"]},')
+    fired = lambda text: "apology-but" in checks.check(text, "en").fired()  # noqa: E731
+    assert fired("I'm sorry, only the manager can sign it.")
+    assert not fired("I'm sorry, only two items arrived.")
+
+
+def test_a_token_can_pass_one_test_and_fail_another(data_copy):
+    path = data_copy / "rules" / "en.toml"
+    # a word ending in "ment" that is not "payment" counts as a remedy here
+    edit(path, "remedy = [", 'remedy = [\n  "*ment&!=payment",')
+    fix = lambda text: "fix-missing" not in checks.check(text, "en").fired()  # noqa: E731
+    assert fix("I have arranged a reimbursement.")
+    assert not fix("I saw your payment.")
