@@ -1,6 +1,6 @@
 """How often the checker is right, on replies its rules were not written from.
 
-    python tests/accuracy.py [--split dev|test|all] [--lang L] [--errors] [--json] [--corpus DIR]
+    python tests/accuracy.py [--split dev|test|all] [--lang L] [--errors] [--json] [--corpus DIR] [--ids TEXT]
 
 The blind corpus (tests/corpus/<split>/<lang>.toml, see tests/corpus/README.md)
 labels every reply with the rules a careful trainer says should fire. This prints,
@@ -97,6 +97,7 @@ def main(argv=None) -> int:
     parser.add_argument("--errors", action="store_true", help="list the replies the checker gets wrong")
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--corpus", type=Path, default=CORPUS, help="another corpus folder (dev/, test/)")
+    parser.add_argument("--ids", help="only replies whose id contains this (e.g. -b2- for the second batch)")
     args = parser.parse_args(argv)
     sys.path.insert(0, str(ROOT))
     import checks
@@ -106,7 +107,7 @@ def main(argv=None) -> int:
     out = {}
     for split in splits:
         for lang in langs:
-            replies = load(split, lang, args.corpus)
+            replies = [r for r in load(split, lang, args.corpus) if not args.ids or args.ids in r["id"]]
             if not replies:
                 continue
             s = score(checks, replies, lang)
