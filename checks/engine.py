@@ -186,7 +186,7 @@ class Analysis:
             if t.text in opened and (t.text == '"' or before):
                 start = opened.pop(t.text)
                 if i - start <= 25:
-                    for k in range(start + 1, i):
+                    for k in range(start, i + 1):   # the marks belong to the quotation
                         quoted[k] = True
             elif after and (t.text == '"' or not before):
                 opened[t.text] = i

@@ -23,7 +23,7 @@ _TOKEN = re.compile(
     r"|[\w.+-]+@\w[\w-]*(?:\.\w[\w-]*)+"   # one token, and no word in it is read
     r"|\w[\w-]*(?:\.[a-z]{2,})+/\S*"
     r"|(?:\w\.){2,}"                     # initialisms: e.g. a.m. i.e.
-    r"|\d+(?:[.,:/]\d+)*"               # numbers, prices, times, dates
+    r"|\d+(?:[.,:/]\d+)*(?!\w)"          # numbers, prices, times, dates (1st, 10am are words)
     r"|\w+(?:['\"-]\w+)*"               # words, with inner apostrophes, gershayim, hyphens
     r"|[^\w\s]")                        # one punctuation character
 _TERMINAL = frozenset(".!?")
