@@ -5,56 +5,129 @@
 const WORKER_URL = new URL("exercise-worker.js", import.meta.url);
 const PYODIDE_URL = new URL("../pyodide/", import.meta.url);
 const PAUSE_MS = 60; // a pause in typing this long triggers a check
+const STALL_MS = 30_000; // loading: no byte and no step this long, and the load has stalled
+const ANSWER_MS = 20_000; // a check unanswered this long: the worker is taken for dead
 const SEVERITIES = ["error", "warning", "tip"];
+// What Python's str.strip() takes away (the checker's own test for an empty text):
+// wider than JavaScript's trim(), which keeps U+001C–U+001F and U+0085.
+const BLANK = /^[\t\n\v\f\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$/;
 
+// One worker per page, shared by its exercises. Started once (exercise in view or
+// box focused); after a load failure only the learner's "Try again" starts it again.
+// A worker that dies is restarted once, automatically; dying again before it has
+// answered a check is a failure, with "Try again".
 const checker = {
   worker: null,
   state: "idle", // idle | loading | ready | error
+  failure: "load", // why the state is "error": load | stopped
   widgets: [],
-  waiting: new Map(), // request id -> widget
+  inFlight: new Map(), // request id -> {widget, timer}
   nextId: 1,
+  restarted: false, // restarted automatically since the last answer
+  watchdog: null,
+  maxChars: 5000, // the worker tells the checker's own limit when it is ready
 
   start() {
-    if (this.worker || this.state === "ready") return;
+    if (this.state === "idle") this.launch();
+  },
+
+  retry() {
+    if (this.state !== "error") return;
+    this.restarted = false;
+    this.launch();
+  },
+
+  launch() {
+    this.stop();
     this.setState("loading");
     performance.mark("exercise:start"); // the benchmark reads these marks
+    let worker;
     try {
-      this.worker = new Worker(WORKER_URL, { type: "module" });
+      worker = new Worker(WORKER_URL, { type: "module" });
     } catch (err) {
       this.fail(String(err));
       return;
     }
-    this.worker.onmessage = ({ data }) => this.receive(data);
-    this.worker.onerror = (event) => {
-      event.preventDefault();
-      this.fail(event.message || "the checker stopped");
+    this.worker = worker;
+    worker.onmessage = ({ data }) => {
+      if (this.worker === worker) this.receive(data, worker);
     };
+    worker.onerror = (event) => {
+      event.preventDefault();
+      if (this.worker === worker) this.died(event.message || "the worker reported an error");
+    };
+    this.armWatchdog();
     const langs = [...new Set(this.widgets.map((w) => w.lang))];
-    this.worker.postMessage({ type: "init", indexURL: PYODIDE_URL.href, langs });
+    const lock = navigator.locks ? `srh-exercise-worker:${Date.now()}:${Math.random()}` : null;
+    worker.postMessage({ type: "init", indexURL: PYODIDE_URL.href, langs, lock });
+    worker.lockName = lock;
   },
 
-  receive(data) {
-    if (data.type === "progress") {
+  // Stop the current worker (if any) and forget what it was asked.
+  stop() {
+    clearTimeout(this.watchdog);
+    for (const { timer } of this.inFlight.values()) clearTimeout(timer);
+    this.inFlight.clear();
+    if (this.worker) this.worker.terminate();
+    this.worker = null;
+  },
+
+  armWatchdog() {
+    clearTimeout(this.watchdog);
+    this.watchdog = setTimeout(() => this.fail(`the runtime stalled: nothing for ${STALL_MS / 1000} s`), STALL_MS);
+  },
+
+  // The worker holds a lock for its whole life: waiting for that lock is waiting
+  // for the worker to die (terminated, crashed, out of memory).
+  watchLife(worker) {
+    navigator.locks.request(worker.lockName, () => {
+      if (this.worker === worker) this.died("the worker stopped");
+    }).catch(() => {});
+  },
+
+  receive(data, worker) {
+    if (data.type === "alive") {
+      if (navigator.locks && worker.lockName) this.watchLife(worker);
+    } else if (data.type === "activity") {
+      if (this.state === "loading") this.armWatchdog();
+    } else if (data.type === "progress") {
+      this.armWatchdog();
       performance.mark(`exercise:${data.stage}`);
       this.widgets.forEach((w) => w.progress(data.stage));
     } else if (data.type === "ready") {
+      clearTimeout(this.watchdog);
+      if (data.maxChars) this.maxChars = data.maxChars;
       performance.mark("exercise:ready");
       this.setState("ready");
       this.widgets.forEach((w) => w.onReady());
     } else if (data.type === "failed") {
       this.fail(data.message);
+    } else if (data.type === "crashed") {
+      this.died(data.message);
     } else if (data.type === "result") {
-      const widget = this.waiting.get(data.id);
-      this.waiting.delete(data.id);
-      if (widget) widget.show(data.id, data.report);
+      const request = this.inFlight.get(data.id);
+      if (!request) return;
+      clearTimeout(request.timer);
+      this.inFlight.delete(data.id);
+      this.restarted = false; // it answered: a later death may be restarted again
+      request.widget.answer(data.id, data.report);
     }
   },
 
-  fail(message) {
+  died(message) {
+    console.warn("Exercise checker stopped:", message);
+    if (this.restarted) {
+      this.fail(message, "stopped");
+    } else {
+      this.restarted = true;
+      this.launch(); // the widgets check their text again once it is ready
+    }
+  },
+
+  fail(message, why = "load") {
     console.warn("Exercise checker failed:", message);
-    if (this.worker) this.worker.terminate();
-    this.worker = null;
-    this.waiting.clear();
+    this.stop();
+    this.failure = why;
     this.setState("error");
   },
 
@@ -65,7 +138,10 @@ const checker = {
 
   request(widget, text) {
     const id = this.nextId++;
-    this.waiting.set(id, widget);
+    const timer = setTimeout(() => {
+      if (this.inFlight.has(id)) this.died(`no answer in ${ANSWER_MS / 1000} s`);
+    }, ANSWER_MS);
+    this.inFlight.set(id, { widget, timer });
     this.worker.postMessage({ type: "check", id, text, lang: widget.lang, scenario: widget.id });
     return id;
   },
@@ -107,14 +183,19 @@ class Exercise {
     this.buttons = {};
     root.querySelectorAll("[data-action]").forEach((b) => (this.buttons[b.dataset.action] = b));
     this.draftKey = `srh-draft:${this.lang}:${this.id}`;
-    this.latest = 0;
+    this.draftNote = el("p", { class: "exercise__draft-note", id: `${this.text.id}-draft-note`, hidden: "" });
+    this.text.after(this.draftNote);
+    this.stored = true; // the draft is in localStorage (false: storage full or blocked)
+    this.edits = 0; // counts changes of the text: an answer about an older text is stale
+    this.sent = null; // the request in flight: {id, edits, text}; one at a time
+    this.due = false; // a check is due as soon as the request in flight comes back
     this.timer = null;
 
     this.text.value = this.loadDraft();
     this.text.addEventListener("input", () => this.onInput());
     this.text.addEventListener("focus", () => checker.start());
     this.buttons.check.addEventListener("click", () => this.check());
-    this.buttons.retry.addEventListener("click", () => checker.start());
+    this.buttons.retry.addEventListener("click", () => checker.retry());
     this.buttons.reveal.addEventListener("click", () => this.reveal());
   }
 
@@ -122,6 +203,7 @@ class Exercise {
     try {
       return localStorage.getItem(this.draftKey) || "";
     } catch {
+      this.setStored(false); // storage blocked: say so before the learner writes anything
       return "";
     }
   }
@@ -130,36 +212,87 @@ class Exercise {
     try {
       if (this.text.value) localStorage.setItem(this.draftKey, this.text.value);
       else localStorage.removeItem(this.draftKey);
+      this.setStored(true);
     } catch {
-      /* storage full or disabled: the text stays in the box */
+      this.setStored(false); // storage full or blocked: the text stays only in the box
     }
+  }
+
+  setStored(stored) {
+    if (stored === this.stored) return;
+    this.stored = stored;
+    this.draftNote.textContent = stored ? "" : this.t.draft_not_saved;
+    this.draftNote.hidden = stored;
+    if (stored) this.text.removeAttribute("aria-describedby");
+    else this.text.setAttribute("aria-describedby", this.draftNote.id);
+    if (this.root.dataset.state === "error") this.say(this.failureMessage());
   }
 
   setState(state) {
     this.root.dataset.state = state;
   }
 
+  // A live region re-announces every change: say only what is new.
   say(message, verdict = null) {
+    const className = "exercise__status-text" + (verdict ? ` exercise__verdict exercise__verdict--${verdict}` : "");
+    if (this.statusText.textContent === message && this.statusText.className === className) return;
     this.statusText.textContent = message;
-    this.statusText.className = "exercise__status-text" + (verdict ? ` exercise__verdict exercise__verdict--${verdict}` : "");
+    this.statusText.className = className;
+  }
+
+  failureMessage() {
+    const why = checker.failure === "stopped" ? this.t.checker_stopped : this.t.load_failed;
+    return `${why} ${this.stored ? this.t.draft_saved : this.t.draft_not_saved}`;
+  }
+
+  // Why this text cannot be checked (in the page's language), or null.
+  inputProblem(text) {
+    if (BLANK.test(text)) return this.t.empty;
+    if (text.length > checker.maxChars && [...text].length > checker.maxChars) return this.t.too_long_input;
+    return null;
+  }
+
+  // Feedback about another text is worse than none: highlights, findings, verdict.
+  clearFeedback() {
+    this.feedback.replaceChildren();
+    this.feedback.hidden = true;
+    delete this.root.dataset.passed;
+    this.root.querySelectorAll(".exercise__rule--fired").forEach((li) => li.classList.remove("exercise__rule--fired"));
   }
 
   onInput() {
+    this.edits++;
     this.saveDraft();
-    checker.start();
     clearTimeout(this.timer);
-    if (checker.state === "ready") this.timer = setTimeout(() => this.check(), PAUSE_MS);
+    checker.start(); // only the first time: after a failure, only "Try again" restarts it
+    const problem = this.inputProblem(this.text.value);
+    if (problem) {
+      this.clearFeedback();
+      if (checker.state === "ready") {
+        this.due = false;
+        this.setState("ready");
+        this.say(problem);
+      }
+    } else if (checker.state === "ready") {
+      this.timer = setTimeout(() => this.check(), PAUSE_MS);
+    } else {
+      this.clearFeedback(); // it cannot be checked now: the old verdict is about another text
+    }
   }
 
   onCheckerState(state) {
     this.buttons.retry.hidden = state !== "error";
     this.progressBar.hidden = state !== "loading";
+    if (state === "ready") return;
+    this.sent = null; // whatever was asked of the old worker will not be answered
+    this.due = false;
+    clearTimeout(this.timer);
     if (state === "loading") {
       this.setState("loading");
       this.say(this.t.loading);
     } else if (state === "error") {
       this.setState("error");
-      this.say(this.t.load_failed);
+      this.say(this.failureMessage());
       this.selfCheck.open = true;
     }
   }
@@ -172,33 +305,51 @@ class Exercise {
     this.setState("ready");
     this.say(this.t.ready);
     this.selfCheck.open = false;
-    if (this.text.value.trim()) this.check();
+    if (!BLANK.test(this.text.value)) this.check();
   }
 
   check() {
     clearTimeout(this.timer);
-    if (checker.state !== "ready") {
-      checker.start();
-      return;
-    }
+    if (checker.state === "idle") checker.start();
+    if (checker.state !== "ready") return; // loading: checked once ready; error: "Try again"
     const text = this.text.value;
-    if (!text.trim()) {
-      this.say(this.t.empty);
+    const problem = this.inputProblem(text);
+    if (problem) {
+      this.clearFeedback();
+      this.setState("ready");
+      this.say(problem);
       return;
     }
     this.setState("checking");
-    this.latest = checker.request(this, text);
-    this.pendingText = text;
-  }
-
-  show(id, report) {
-    if (id !== this.latest) return; // an older request answered late
-    if (report.input_error) {
-      this.setState("ready");
-      this.say(report.input_error.includes("limit") ? this.t.too_long_input : report.input_error);
+    if (this.sent) {
+      this.due = true; // one request at a time: the newest text goes when it comes back
       return;
     }
-    this.render(report, this.pendingText);
+    this.due = false;
+    this.sent = { id: checker.request(this, text), edits: this.edits, text };
+  }
+
+  answer(id, report) {
+    const sent = this.sent;
+    if (!sent || sent.id !== id) return;
+    this.sent = null;
+    if (this.due) {
+      this.check(); // the text changed while this one was checked: check the newest
+    } else if (sent.edits === this.edits) {
+      this.show(report, sent.text);
+    } // else: changed since, and that change has its own check coming (or needs none)
+  }
+
+  show(report, text) {
+    if (report.input_error) {
+      this.clearFeedback();
+      this.setState("ready");
+      const known = { empty: this.t.empty, too_long: this.t.too_long_input }[report.input_error];
+      this.say(known || this.t.check_failed);
+      if (!known) this.selfCheck.open = true;
+      return;
+    }
+    this.render(report, text);
     this.root.dataset.passed = String(report.passed);
     this.setState("done");
     this.say(report.passed ? this.t.passed : this.t.not_passed, report.passed ? "passed" : "failed");
