@@ -5,7 +5,12 @@ multilingual site is built:
 - give every page the date it was last changed (`page.meta.revision_date`,
   which Material shows at the foot of the page);
 - split the search index by language, so a reader searching Greek pages finds
-  Greek pages, analysed by the right lunr language (see overrides/main.html).
+  Greek pages, analysed by the right lunr language (see overrides/main.html);
+- keep every link relative, so the site works from any sub-path: the language
+  switcher on the home pages too (mkdocs-static-i18n writes those root-absolute);
+- write one language-neutral 404.html (overrides/404.html), from the default
+  language's build. It is served at any missing address, so MkDocs gives it
+  absolute links from the path of `site_url` (`SITE_URL` when building).
 """
 from __future__ import annotations
 
@@ -13,9 +18,11 @@ import json
 import re
 import subprocess
 import sys
+from copy import deepcopy
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from mkdocs.plugins import event_priority
 
@@ -97,6 +104,33 @@ def on_page_markdown(markdown, page, config, files, **kwargs):
     rel = path.relative_to(runtime.ROOT).as_posix() if path.is_relative_to(runtime.ROOT) else None
     page.meta["revision_date"] = _git_dates().get(rel) or date.fromtimestamp(path.stat().st_mtime).isoformat()
     return markdown
+
+
+@event_priority(-200)  # after mkdocs-static-i18n (-100) has set the language of this build
+def on_config(config, **kwargs):
+    if config.plugins["i18n"].current_language == _default_language(config):
+        config.theme.static_templates.add("404.html")
+    else:  # every language's build would overwrite it: the last one (Hebrew) won
+        config.theme.static_templates.discard("404.html")
+
+
+@event_priority(0)  # after mkdocs-static-i18n (50) has set this page's switcher links
+def on_page_context(context, page, config, nav, **kwargs):
+    """The switcher links of the home pages are root-absolute ("/el/", or
+    site_url's path + "el/"): make them relative to the site, as MkDocs'
+    `url` filter then makes them relative to the page."""
+    base = urlsplit(config.site_url or "/").path.rstrip("/") + "/"
+    # mkdocs-static-i18n sets them as an attribute, which templates read first
+    for alternate in getattr(config.extra, "alternate", None) or []:
+        if alternate["link"].startswith(base):
+            alternate["link"] = alternate["link"][len(base):] or "."
+    return context
+
+
+def on_template_context(context, template_name, config, **kwargs):
+    if template_name == "404.html":  # not the last page's links: each language's home
+        config.extra.alternate = deepcopy(config.plugins["i18n"].extra_alternate)
+    return context
 
 
 @event_priority(-200)  # after mkdocs-static-i18n (-100) has built every language

@@ -17,9 +17,13 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 
 
-def build_site(out: Path) -> Path:
-    """`mkdocs build --strict` into out; raises with MkDocs' own output on failure."""
+def build_site(out: Path, site_url: str | None = None) -> Path:
+    """`mkdocs build --strict` into out (for publishing at site_url, as
+    `SITE_URL=… make build`); raises with MkDocs' own output on failure."""
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    env.pop("SITE_URL", None)
+    if site_url:
+        env["SITE_URL"] = site_url
     result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(out)],
                             cwd=ROOT, capture_output=True, text=True, env=env)
     if result.returncode != 0:

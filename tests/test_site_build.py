@@ -3,6 +3,7 @@ from the site itself, and one search index per language."""
 import hashlib
 import sys
 import json
+import re
 import zipfile
 
 import pytest
@@ -65,3 +66,25 @@ def test_one_search_index_per_language(site_dir):
         assert not any(loc.split("/")[0] in LANGUAGES for loc in locations), lang
         seen += len(locations)
         assert index["config"]["lang"] == (["en"] if lang in ("en", "et") else [lang])  # Material has no lunr.et
+
+
+def test_every_link_and_asset_is_relative(site_dir):
+    """So the site works from any sub-path: the language switcher (and its
+    <link rel="alternate">) on the home pages too. 404.html is the exception:
+    it is served at any missing address, so its links come from SITE_URL."""
+    absolute = re.compile(r'\b(?:href|src|action)="/(?!/)[^"]*"')
+    found = [f"{page.relative_to(site_dir)}: {link}"
+             for page in sorted(site_dir.rglob("*.html")) if page != site_dir / "404.html"
+             for link in absolute.findall(page.read_text(encoding="utf-8"))]
+    assert not found, "\n".join(found[:30])
+
+
+def test_one_404_page_for_every_language(site_dir):
+    assert not [p for p in site_dir.rglob("404.html") if p != site_dir / "404.html"]
+    html = (site_dir / "404.html").read_text(encoding="utf-8")
+    assert '<html lang="en"' in html and '<body dir="ltr"' in html  # not the last language built
+    for lang in LANGUAGES:
+        home = "/" if lang == "en" else f"/{lang}/"
+        direction = "rtl" if lang in ("ar", "he") else "ltr"
+        assert re.search(rf'<li lang="{lang}" dir="{direction}">\s*<strong>[^<]+</strong>[^<]+'
+                         rf'<a href="{home}" hreflang="{lang}">', html), lang
