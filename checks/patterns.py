@@ -9,7 +9,7 @@ lists and Stanford's TokensRegex, written on one line:
     ==no            exactly that word as typed, not what its clitics or
                     contractions read as (==מלא is never read as לא); also ==w* ==*w
     a&b  a&!b       one token that passes both tests (@remedy_verb&==י*), or the first
-                    and not the second (*firma&!=firma)
+                    and not the second (*firma&!=firma); (a|b)&!c is a&!c|b&!c
     \?              a character the syntax uses, as a word (a literal question mark)
     refund*  *ατε   a reading that starts / ends with this
     @remedy         an instance of a cue class (the language's [cues] table)
@@ -173,6 +173,9 @@ class _Parser:
             if self.peek() != "close":
                 raise PatternError("a '(' is not closed")
             self.take()
+            if self.peek() == "unit" and self.items[self.pos][1].startswith("&"):
+                # (a|b)&!c: every alternative, one token each, must also pass the tests
+                node = self._and_each(node, self.take()[1])
             if self.peek() == "unit" and self.items[self.pos][1].startswith("["):
                 # (a|b)[tags]: each alternative's first token carries the tags
                 tags = self.unit("_" + self.take()[1]).flags
@@ -183,6 +186,19 @@ class _Parser:
         if kind is None:
             raise PatternError("the pattern ends too early")
         raise PatternError(f"unexpected {self.take()[1]!r}")
+
+    def _and_each(self, node, text: str):
+        # "&!@c[tags]" is read as if it followed a word: "x&!@c[tags]", then x is dropped
+        tests = self.unit("x" + text)
+        options = node.options if isinstance(node, Alt) else (node,)
+        if not all(isinstance(o, Unit) and o.kind not in ("any", "end") for o in options):
+            raise PatternError(f"(...){text}: & joins one-token tests, so every alternative "
+                               "in the group must be a single word or class")
+        joined = []
+        for option in options:
+            parts = option.value if option.kind == "and" else ((Unit(option.kind, option.value), False),)
+            joined.append(Unit("and", parts + tests.value[1:], option.flags + tests.flags, option.head))
+        return joined[0] if len(joined) == 1 else Alt(tuple(joined))
 
     def unit(self, text: str):
         m = _UNIT.match(text)
@@ -201,6 +217,8 @@ class _Parser:
                     raise PatternError(f"unknown tag [{flag}] (tags: {', '.join(FLAGS)})")
                 flags.append((name, wanted))
         flags = tuple(flags)
+        if base.startswith("&") or base.endswith("&"):
+            raise PatternError(f"{base!r}: & stands between two one-token tests (a&b, a&!b, (a|b)&!c)")
         if "&" in base.strip("&"):
             # a&b: one token that passes both tests (e.g. a class and a form); a&!b:
             # passes a and not b (*firma&!=firma: a compound, not the word itself)

@@ -16,7 +16,8 @@ from importlib import resources
 from .cues import Lexicon
 from .morphology import Morphology
 from .normalize import fold
-from .patterns import Alt, Compiler, Pattern, PatternError, Seq, classes_used, is_lexical, parse
+from .patterns import (LEXICAL_KINDS, Alt, Compiler, Pattern, PatternError, Repeat, Seq, Unit, classes_used,
+                       is_lexical, parse)
 from .tokens import Sentences
 
 KINDS = ("presence", "absence", "length", "scenario")
@@ -28,6 +29,8 @@ ENGINE_CLASSES = ("negation", "refusing", "negation_after", "refusing_after", "n
 # An example marks the span a presence rule must report with [[ and ]].
 SPAN_MARK = re.compile(r"\[\[(.+?)\]\]", re.S)
 MIN_EXAMPLES = 4
+# Titles and messages are plain text: the site renders them into Markdown and HTML.
+_HTML = re.compile(r"<[A-Za-z/!?]|&(?:#\d+|#x[0-9A-Fa-f]+|[A-Za-z]\w*);")
 
 
 class RuleDataError(ValueError):
@@ -172,6 +175,75 @@ def _require(table: dict, key: str, kind: type, where: str):
     return value
 
 
+def _plain_text(filename: str, value: str, after: int, where: str, key: str) -> None:
+    """A title, message or principle title holds no HTML (no tags, comments or
+    character references): the site would render it live on the rules page."""
+    match = _HTML.search(value)
+    if match:
+        fragment = value[match.start():match.start() + 20].split("\n")[0]
+        line = _line_of(filename, match.group(), after)
+        raise RuleDataError(f"{filename}:{line}: {where}: '{key}' contains HTML ({fragment!r}): "
+                            "write plain text, without tags or character references")
+
+
+MAX_READINGS = 256   # ways a pattern may read the same tokens from one start
+
+
+def _first_literals(node) -> frozenset | None:
+    """The words a group's first token must be (folded), or None when it is open:
+    a class, a skip, a tag, a word beginning or ending, or an optional start."""
+    if isinstance(node, Unit):
+        if node.kind in ("word", "exact", "surface") and not node.flags:
+            return frozenset([node.value])
+        return None
+    if isinstance(node, Seq):
+        return _first_literals(node.items[0])
+    if isinstance(node, Alt):
+        firsts = [_first_literals(o) for o in node.options]
+        return None if any(f is None for f in firsts) else frozenset().union(*firsts)
+    return _first_literals(node.node) if node.low > 0 else None
+
+
+def _ways(node) -> int:
+    """How many ways, at most, a pattern can read the same tokens: what a failing
+    match may try by backtracking from one start. Alternatives that begin with
+    different words never read the same token; (a|b|c) of plain words is a single
+    token test; a class, a skip or a tag may read any token. A repeat multiplies
+    its group's ways once per time: (sorry|@apology){0,60} has 2^60."""
+    if isinstance(node, Alt):
+        words = [o for o in node.options if isinstance(o, Unit) and not o.flags and not o.head
+                 and o.kind in LEXICAL_KINDS]
+        groups = [(_first_literals(Alt(tuple(words))) if words else None, 1)] if words else []
+        groups += [(_first_literals(o), _ways(o)) for o in node.options if o not in words]
+        open_ways = sum(w for first, w in groups if first is None)
+        literal = [(first, w) for first, w in groups if first is not None]
+        # the most ways one token can start: every open branch, plus the literal
+        # branches that share a first word with the most others
+        most = max((sum(w for other, w in literal if other & first) for first, _ in literal), default=0)
+        return open_ways + most
+    if isinstance(node, Seq):
+        out = 1
+        for item in node.items:
+            out *= _ways(item)
+        return out
+    if isinstance(node, Repeat):
+        return _ways(node.node) ** node.high
+    return 1
+
+
+def linear(tree) -> None:
+    """Refuse a pattern whose regular expression could backtrack exponentially.
+    The pattern syntax already refuses a repeat inside a repeat and a skip over 60
+    tokens; a repeated group of real alternatives is refused here, when its ways
+    to read the same tokens pass MAX_READINGS: (sorry|@apology){0,60} would try 2^n
+    ways to read n apologies before giving up (seconds at 20 tokens, years at 60)."""
+    ways = _ways(tree)
+    if ways > MAX_READINGS:
+        raise PatternError(f"a repeat over alternatives that can read the same tokens in {ways:,} ways "
+                           f"(at most {MAX_READINGS:,}; checking would take exponential time): make the "
+                           "alternatives one cue class, or lower the repeat's bound")
+
+
 def _strings(value, where: str, key: str) -> list[str]:
     if isinstance(value, str):
         value = [value]
@@ -272,6 +344,8 @@ def language(code: str) -> Language:
             try:
                 tree = parse(entry, word)
                 unless_trees = [parse(u, word) for u in unless]
+                for checked in (tree, *unless_trees):
+                    linear(checked)
             except PatternError as exc:
                 raise RuleDataError(f"{filename}:{_line_of(filename, entry, cue_line)}: cue class '{name}': "
                                     f"bad entry {entry!r}: {exc}") from None
@@ -309,6 +383,7 @@ def language(code: str) -> Language:
         line = _line_of(filename, source, where_line)
         try:
             tree = parse(source, word)
+            linear(tree)
             unknown = classes_used(tree) - set(cues)
             if unknown:
                 raise PatternError(f"unknown cue class @{sorted(unknown)[0]}")
@@ -339,6 +414,14 @@ def language(code: str) -> Language:
         return tuple(out)
 
     principles = data.get("principles", {})
+    if not isinstance(principles, dict):
+        raise RuleDataError(f"{filename}: [principles] must be a table of page titles")
+    for slug, title in principles.items():
+        where = f"[principles] '{slug}'"
+        if not isinstance(title, str) or not title.strip():
+            raise RuleDataError(f"{filename}:{_line_of(filename, slug, lines.get('principles', 1))}: {where}: "
+                                "the title must be a non-empty string")
+        _plain_text(filename, title, lines.get("principles", 1), where, "title")
     entries = data.get("rules", {})
     for rule_id in entries:
         if rule_id not in cat:
@@ -359,6 +442,7 @@ def language(code: str) -> Language:
         for key in ("title", "message"):
             if not _require(entry, key, str, where).strip():
                 raise RuleDataError(f"{where}: '{key}' is empty")
+            _plain_text(filename, entry[key], table_line, f"rule '{rule_id}'", key)
         unknown = set(entry) - allowed
         if unknown:
             raise RuleDataError(f"{where}: unknown key(s) for {kind} rules: {', '.join(sorted(unknown))}")

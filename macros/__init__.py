@@ -26,12 +26,40 @@ from checks.rules import SEVERITIES  # noqa: E402
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import translations  # noqa: E402
 
-STRINGS = tomllib.loads((Path(__file__).with_name("strings.toml")).read_text(encoding="utf-8"))
+STRINGS_FILE = Path(__file__).with_name("strings.toml")
+STRINGS = tomllib.loads(STRINGS_FILE.read_text(encoding="utf-8"))
 DEFAULT_LANG = "en"
 
 
 class MacroError(Exception):
     """A page uses a macro wrongly; the message names the page."""
+
+
+def check_strings(strings: dict, languages) -> None:
+    """Every language has every UI string that any language has, as a non-empty
+    string: else a page of that language would fail with a bare KeyError (in the
+    macros) or show nothing (in the widget)."""
+    lines = STRINGS_FILE.read_text(encoding="utf-8").splitlines()
+
+    def line_of(lang):
+        return next((n for n, line in enumerate(lines, 1) if line.strip() == f"[{lang}]"), 1)
+
+    keys = set().union(*(table for table in strings.values() if isinstance(table, dict)))
+    problems = []
+    for lang in languages:
+        table = strings.get(lang)
+        if not isinstance(table, dict):
+            problems.append(f"macros/strings.toml: [{lang}] is missing (the UI strings of that language)")
+            continue
+        missing = sorted(keys - set(table))
+        empty = sorted(k for k, v in table.items() if not isinstance(v, str) or not v.strip())
+        if missing:
+            problems.append(f"macros/strings.toml:{line_of(lang)}: [{lang}] lacks {', '.join(missing)} "
+                            "(every language needs every UI string)")
+        if empty:
+            problems.append(f"macros/strings.toml:{line_of(lang)}: [{lang}] has empty {', '.join(empty)}")
+    if problems:
+        raise MacroError("\n".join(problems))
 
 
 def _e(text: str) -> str:
@@ -69,7 +97,14 @@ def render_example(example) -> str:
     return "".join(out).replace("\n", "<br>")
 
 
+def _md(text: str) -> str:
+    """Rule data in Markdown: no HTML (checks/rules.py refuses it; this makes sure)."""
+    return html.escape(text, quote=False)
+
+
 def define_env(env):
+    check_strings(STRINGS, checks.LANGUAGES)
+
     def _page():
         return env.page
 
@@ -87,6 +122,12 @@ def define_env(env):
         lang = page_lang(page)
         t = STRINGS[lang]
         scenario = _scenario(scenario_id)
+        # one exercise once per page: its ids, its draft in storage and its worker are per exercise
+        seen = page.__dict__.setdefault("_handbook_exercises", set())
+        if scenario_id in seen:
+            raise MacroError(f"{page.file.src_uri}: exercise('{scenario_id}') is on this page twice "
+                             "(each exercise may appear once on a page: remove one)")
+        seen.add(scenario_id)
         text = scenario.text(lang)  # RuleDataError names the file when a language is missing
         rules = checks.language(lang)
         root = root_prefix(page)
@@ -149,7 +190,7 @@ def define_env(env):
             raise MacroError(f"{_page().file.src_uri}: principle_rules('{slug}'): no rule comes from '{slug}'")
         t = STRINGS[lang]
         return "\n".join(
-            f"- [**{r.title}**](rules.md#{r.id}) (`{r.id}`, {t['severity_' + r.severity]}): {r.message}"
+            f"- [**{_md(r.title)}**](rules.md#{r.id}) (`{r.id}`, {t['severity_' + r.severity]}): {_md(r.message)}"
             for r in rules)
 
     @env.macro
@@ -162,12 +203,12 @@ def define_env(env):
             bad = "".join(f"<li>{render_example(x)}</li>" for x in r.examples if x.fires)
             good = "".join(f"<li>{render_example(x)}</li>" for x in r.examples if not x.fires)
             out += [
-                f"## {r.title} {{#{r.id}}}",
+                f"## {_md(r.title)} {{#{r.id}}}",
                 "",
                 f"`{r.id}` · **{t['severity_' + r.severity]}** · "
-                f"[{rules.principles[r.principle]}]({r.principle}.md)",
+                f"[{_md(rules.principles[r.principle])}]({r.principle}.md)",
                 "",
-                r.message,
+                _md(r.message),
                 "",
                 f'<div class="rule-examples" markdown="0"><div class="rule-examples__bad"><h4>✗ {_e(t["examples_bad"])}</h4><ul>{bad}</ul></div>'
                 f'<div class="rule-examples__good"><h4>✓ {_e(t["examples_good"])}</h4><ul>{good}</ul></div></div>',

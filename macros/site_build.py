@@ -8,6 +8,10 @@ multilingual site is built:
   Greek pages, analysed by the right lunr language (see overrides/main.html);
 - keep every link relative, so the site works from any sub-path: the language
   switcher on the home pages too (mkdocs-static-i18n writes those root-absolute);
+- stop the build, before any page is rendered, on a mistake in the data the
+  pages are made from: rule data and scenarios (RuleDataError names the file, the
+  line and the rule), and a page with no translation (mkdocs-static-i18n would
+  serve the English page under the other language's lang and dir);
 - write one language-neutral 404.html (overrides/404.html), from the default
   language's build. It is served at any missing address, so MkDocs gives it
   absolute links from the path of `site_url` (`SITE_URL` when building).
@@ -24,10 +28,17 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import runtime  # noqa: E402  (this folder is not a package MkDocs knows)
+import translations  # noqa: E402
+
+if str(runtime.ROOT) not in sys.path:
+    sys.path.insert(0, str(runtime.ROOT))
+import checks  # noqa: E402
+from checks.rules import RuleDataError  # noqa: E402
 
 # lunr languages Material ships (assets/javascripts/lunr/min/): Estonian has none.
 LUNR_LANGUAGES = ("en", "el", "ar", "he")
@@ -104,6 +115,52 @@ def on_page_markdown(markdown, page, config, files, **kwargs):
     rel = path.relative_to(runtime.ROOT).as_posix() if path.is_relative_to(runtime.ROOT) else None
     page.meta["revision_date"] = _git_dates().get(rel) or date.fromtimestamp(path.stat().st_mtime).isoformat()
     return markdown
+
+
+def check_data() -> None:
+    """Load every language's rules and every scenario in every language, so a
+    mistake stops the build whichever page would have used it."""
+    try:
+        checks.catalogue()
+        for lang in checks.LANGUAGES:
+            checks.language(lang)
+        for scenario in checks.all_scenarios():
+            for lang in checks.LANGUAGES:
+                scenario.text(lang)
+    except RuleDataError as exc:
+        raise PluginError(f"checks/{exc}") from None
+
+
+def check_translations(config) -> None:
+    """Every page in every language, unless its English page says english_only."""
+    names = {lang.locale: lang.name for lang in config.plugins["i18n"].config.languages}
+    missing = [s for s in translations.all_status() if s.state == "missing"]
+    if missing:
+        raise PluginError("\n".join(
+            f"docs/{s.lang}/{s.page}.md is missing: translate docs/en/{s.page}.md into "
+            f"{names.get(s.lang, s.lang)} (without it the {s.lang} site would show the English page), "
+            f"or give docs/en/{s.page}.md the front matter english_only: true" for s in missing))
+
+
+# href="/x", src='/x': root-absolute, so broken when the site is served under a sub-path
+_ROOT_ABSOLUTE = re.compile(r"""\b(?:href|src|action)\s*=\s*["']?/(?!/)""", re.I)
+
+
+def on_page_content(html, page, config, files, **kwargs):
+    """Refuse a root-absolute link written as raw HTML in a page: MkDocs checks
+    Markdown links, not these, and the site must work from any sub-path."""
+    match = _ROOT_ABSOLUTE.search(html)
+    if match:
+        snippet = html[match.start():html.find(">", match.start()) + 1][:80]
+        raise PluginError(f"docs/{page.file.src_uri}: {snippet}: a link that starts with '/' breaks when "
+                          "the site is served under a sub-path: write it relative (as a Markdown link)")
+    return html
+
+
+@event_priority(100)  # before the pages are read and rendered
+def on_pre_build(config, **kwargs):
+    check_data()
+    check_translations(config)
 
 
 @event_priority(-200)  # after mkdocs-static-i18n (-100) has set the language of this build

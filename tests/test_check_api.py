@@ -2,6 +2,9 @@
 marks, emoji, curly quotes), report serialisation, and property tests that
 check() never raises on any string and every span matches its excerpt."""
 import json
+import signal
+from contextlib import contextmanager
+from datetime import timedelta
 
 import pytest
 from hypothesis import given, settings, strategies as st
@@ -70,11 +73,48 @@ WORDS = ["sorry", "but", "I'm", "λυπάμαι", "αλλά", "آسف", "لكن"
 mixed = st.lists(st.one_of(st.sampled_from(WORDS), texts), min_size=1, max_size=30).map(" ".join)
 
 
-@settings(max_examples=150, deadline=None)
+# The property tests run in every `make test` and `make check`, bounded: a fixed number
+# of examples, a deadline per example (a text of up to 400 characters takes milliseconds),
+# and a hard limit that interrupts a check that hangs (a catastrophic regular
+# expression never returns, so a deadline alone would wait for ever).
+BOUNDED = settings(max_examples=150, deadline=timedelta(seconds=2))
+HARD_LIMIT = 10  # seconds for one example
+
+
+@contextmanager
+def hard_limit(seconds=HARD_LIMIT):
+    def stop(signum, frame):
+        raise TimeoutError(f"one example took over {seconds} s: check() is not linear in time")
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def rules_loaded():
+    """Load every language before Hypothesis times anything: the first check in a
+    language reads its rule data, which is not what the deadline is about."""
+    for lang in LANGUAGES:
+        check("ok", lang)
+
+
+def test_a_hanging_check_is_stopped_by_the_hard_limit():
+    import re
+    with pytest.raises(TimeoutError, match="not linear"):
+        with hard_limit(0.2):
+            re.match(r"(?:a|a){0,60}b", "a" * 60)   # 2^60 steps: never returns by itself
+
+
+@BOUNDED
 @given(text=st.one_of(texts, mixed), lang=st.sampled_from(LANGUAGES))
 def test_check_never_raises_and_spans_match_excerpts(text, lang):
     try:
-        report = check(text, lang)
+        with hard_limit():
+            report = check(text, lang)
     except CheckInputError:
         assert not text.strip() or len(text) > checks.MAX_CHARS
         return
@@ -87,12 +127,13 @@ def test_check_never_raises_and_spans_match_excerpts(text, lang):
     assert report.passed == (not any(f.severity == "error" for f in report.findings))
 
 
-@settings(max_examples=200, deadline=None)
+@settings(BOUNDED, max_examples=200)
 @given(text=st.one_of(texts, mixed))
 def test_fast_folding_path_agrees_with_the_general_one(text):
-    fast = Folded._one_to_one(text)
+    with hard_limit():
+        fast = Folded._one_to_one(text)
+        slow = Folded._general(text) if fast is not None else None
     if fast is not None:
-        slow = Folded._general(text)
         assert (fast.text, list(fast.starts), list(fast.ends), fast.line_breaks) == \
                (slow.text, list(slow.starts), list(slow.ends), slow.line_breaks)
 

@@ -1,5 +1,13 @@
 """An editor's mistake stops the build with a message that says where: an unknown
-scenario in a page, a bad rule pattern, a broken scenario file, a broken link."""
+scenario in a page, a bad rule pattern, a broken scenario file, a broken link; an
+empty or blank rule message or title, HTML in a message, a pattern that would take
+exponential time, the same exercise twice on one page, a page with no translation,
+a missing UI string, a root-absolute link written as raw HTML.
+
+Each test breaks its own copy of the project; these mistakes stop the build before
+or at the first page that meets them, so a failing build takes a second or two."""
+import re
+
 import pytest
 
 from project_copy import build, copy_project
@@ -53,3 +61,91 @@ def test_broken_link_and_anchor_name_the_page(project, tmp_path):
     append(project / "docs" / "en" / "follow-up.md", "\nSee [nothing](no-such-page.md) and [this](say-sorry.md#no-anchor).\n")
     out = failed(project, tmp_path)
     assert "en/follow-up.md" in out and "no-such-page.md" in out
+
+
+def rule_line(path, rule_id, key):
+    """The line of `key = ` in a rule's table, and that line's text."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    start = lines.index(f"[rules.{rule_id}]")
+    number = next(n for n in range(start, len(lines)) if lines[n].startswith(f"{key} = "))
+    return number + 1, lines[number]
+
+
+def set_value(path, rule_id, key, value):
+    """Give a rule's one-line `key = "..."` a new value; returns the table's line."""
+    number, line = rule_line(path, rule_id, key)
+    assert re.fullmatch(rf'{key} = "(?:[^"\\]|\\.)*"', line), line   # a one-line string we can replace
+    lines = path.read_text(encoding="utf-8").split("\n")
+    lines[number - 1] = f"{key} = {value}"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return lines.index(f"[rules.{rule_id}]") + 1
+
+
+def test_empty_rule_message_stops_the_build(project, tmp_path):
+    table = set_value(project / "checks" / "rules" / "he.toml", "refusal", "message", '""')
+    out = failed(project, tmp_path)
+    assert f"checks/rules/he.toml:{table}: rule 'refusal': 'message' is empty" in out, out[-3000:]
+
+
+def test_blank_rule_title_stops_the_build(project, tmp_path):
+    table = set_value(project / "checks" / "rules" / "el.toml", "excuse", "title", '"   "')
+    out = failed(project, tmp_path)
+    assert f"checks/rules/el.toml:{table}: rule 'excuse': 'title' is empty" in out, out[-3000:]
+
+
+def test_html_in_a_rule_message_stops_the_build(project, tmp_path):
+    path = project / "checks" / "rules" / "en.toml"
+    set_value(path, "apology-missing", "message", '"Say sorry <img src=x onmouseover=alert(1)> now."')
+    line, _ = rule_line(path, "apology-missing", "message")
+    out = failed(project, tmp_path)
+    assert (f"checks/rules/en.toml:{line}: rule 'apology-missing': 'message' contains HTML "
+            "('<img src=x onmouseov')") in out, out[-3000:]
+
+
+@pytest.mark.parametrize("pattern,reason", [
+    # the audit's pattern: raw regular expressions are not pattern syntax at all
+    (r"(?:\w+\s?)+[#@]", "unexpected '?'"),
+    # a repeat inside a repeat
+    ("(sorry _{0,9}){0,9}", "a repeat inside a repeat"),
+    # alternatives that read the same token, repeated: 2^60 ways to fail
+    ("(sorry|@apology){0,60} sorry", "a repeat over alternatives that can read the same tokens in 1,152,921,504,606,846,976 ways"),
+])
+def test_catastrophic_pattern_stops_the_build(project, tmp_path, pattern, reason):
+    path = project / "checks" / "rules" / "en.toml"
+    edit(path, 'patterns = ["@apology[!neg]"]', f"patterns = ['{pattern}']")
+    line = next(n for n, l in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if pattern in l)
+    out = failed(project, tmp_path)
+    shown = pattern.replace("\\", "\\\\")   # repr() doubles backslashes
+    assert f"checks/rules/en.toml:{line}: rule 'apology-missing': bad pattern '{shown}': {reason}" in out, out[-3000:]
+
+
+def test_the_same_exercise_twice_on_a_page_stops_the_build(project, tmp_path):
+    page = project / "docs" / "el" / "last-word.md"
+    assert '{{ exercise("plums") }}' in page.read_text(encoding="utf-8")
+    append(page, '\n{{ exercise("plums") }}\n')
+    out = failed(project, tmp_path)
+    assert "el/last-word.md: exercise('plums') is on this page twice" in out, out[-3000:]
+
+
+def test_a_missing_translation_stops_the_build(project, tmp_path):
+    (project / "docs" / "he" / "own-it.md").unlink()
+    out = failed(project, tmp_path)
+    assert "docs/he/own-it.md is missing: translate docs/en/own-it.md into Hebrew" in out, out[-3000:]
+
+
+def test_a_missing_ui_string_names_the_file_and_language(project, tmp_path):
+    path = project / "macros" / "strings.toml"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    start = lines.index("[ar]")
+    retry = next(n for n in range(start, len(lines)) if lines[n].startswith("retry = "))
+    del lines[retry]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = failed(project, tmp_path)
+    assert f"macros/strings.toml:{start + 1}: [ar] lacks retry" in out, out[-3000:]
+    assert "KeyError" not in out
+
+
+def test_a_root_absolute_raw_html_link_stops_the_build(project, tmp_path):
+    append(project / "docs" / "he" / "follow-up.md", '\n<a href="/he/say-sorry/">סליחה</a>\n')
+    out = failed(project, tmp_path)
+    assert "docs/he/follow-up.md" in out and "breaks when the site is served under a sub-path" in out

@@ -60,6 +60,24 @@ def _line(lines: list[str], needle: str) -> int:
     ('title = "Say sorry"\n', 'title = "Say sorry"\nthen = ["but"]\n', "[rules.apology-missing]",
      "rule 'apology-missing': unknown key(s) for absence rules: then"),
     ('"having said that",', '"(having said that",', '"(having said that",', "cue class 'contrast': bad entry"),
+    # Patterns that would take more than linear time are refused at load time (see
+    # checks/rules.py, linear): the audit's raw regular expression is no pattern at all,
+    ('patterns = ["@apology[!neg]"]', r"patterns = ['(?:\w+\s?)+[#@]']", "patterns = ['(?:",
+     "rule 'apology-missing': bad pattern '(?:\\\\w+\\\\s?)+[#@]': unexpected '?'"),
+    # a repeat inside a repeat is refused by the syntax (above), and alternatives that
+    # read the same token, repeated, by the ways they have: 2^60 to fail on 60 apologies
+    ('patterns = ["@apology[!neg]"]', 'patterns = ["(sorry|@apology){0,60} sorry"]', "(sorry|@apology){0,60}",
+     "bad pattern '(sorry|@apology){0,60} sorry': a repeat over alternatives that can read the same tokens in "
+     "1,152,921,504,606,846,976 ways (at most 256"),
+    ('"having said that",', '"(_|@apology){1,20} having",', "(_|@apology){1,20}",
+     "cue class 'contrast': bad entry '(_|@apology){1,20} having': a repeat over alternatives"),
+    # titles and messages are plain text: the site renders them into its pages
+    ('title = "Say sorry"\n', 'title = "Say <b>sorry</b>"\n', 'title = "Say <b>',
+     "rule 'apology-missing': 'title' contains HTML ('<b>sorry</b>')"),
+    ('message = "Apologise in plain words:', 'message = "<span onmouseover=alert(1)>Apologise</span> in plain words:',
+     "<span onmouseover", "rule 'apology-missing': 'message' contains HTML ('<span onmouseover=al')"),
+    ('message = "Apologise in plain words:', 'message = "Apologise &lt;now&gt; in plain words:', "&lt;now",
+     "rule 'apology-missing': 'message' contains HTML ('&lt;now&gt; in plain')"),
 ])
 def test_broken_language_file_names_file_line_and_rule(data_copy, old, new, where, message):
     path = data_copy / "rules" / "en.toml"
@@ -137,3 +155,25 @@ def test_a_token_can_pass_one_test_and_fail_another(data_copy):
     fix = lambda text: "fix-missing" not in checks.check(text, "en").fired()  # noqa: E731
     assert fix("I have arranged a reimbursement.")
     assert not fix("I saw your payment.")
+
+
+def test_a_group_of_alternatives_can_share_a_negative_test(data_copy):
+    path = data_copy / "rules" / "en.toml"
+    fix = lambda text: "fix-missing" not in checks.check(text, "en").fired()  # noqa: E731
+    assert not fix("Here is an endowment.") and not fix("Here is an allowance.")
+    edit(path, "remedy = [", 'remedy = [\n  "(*ment|*ance)&!=payment",')
+    rules_module.language.cache_clear()
+    assert fix("Here is an endowment.") and fix("Here is an allowance.")
+    assert not fix("Here is a payment.")
+
+
+def test_a_rule_message_may_use_plain_angle_brackets_and_ampersands(data_copy):
+    edit(data_copy / "rules" / "en.toml", 'message = "Apologise in plain words:',
+         'message = "Q&A: 2 < 3 > 1. Apologise in plain words:')
+    assert checks.language("en").rule("apology-missing").message.startswith("Q&A: 2 < 3 > 1.")
+
+
+def test_bounded_alternatives_under_a_small_repeat_are_allowed(data_copy):
+    # (a|@b){0,3} has 2^3 ways at most: bounded, so linear in the text
+    edit(data_copy / "rules" / "en.toml", 'patterns = ["@apology[!neg]"]', 'patterns = ["(please|@apology){0,3} sorry"]')
+    assert checks.language("en").rule("apology-missing").patterns[0].source == "(please|@apology){0,3} sorry"

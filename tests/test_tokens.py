@@ -123,6 +123,17 @@ def test_more_of_the_pattern_language():
         parse("_&sorry", word)
 
 
+def test_a_group_joined_with_and_tests_each_alternative():
+    # (a|b)&!c is a&!c|b&!c: an "&" after a group used to compile into a test that never matched
+    group = parse("(*ment|*ance)&!=payment", word)
+    assert [o.kind for o in group.options] == ["and", "and"]
+    assert all(o.value[-1][1] for o in group.options)    # each ends in "and not =payment"
+    with pytest.raises(PatternError, match="every alternative in the group must be a single"):
+        parse("(sorry about|*ment)&!=payment", word)
+    with pytest.raises(PatternError, match="& stands between two one-token tests"):
+        parse("sorry&", word)
+
+
 def test_a_word_as_typed_is_not_its_clitic_reading():
     from checks.cues import token_keys
     doc = Folded.of("מלא")
