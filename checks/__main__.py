@@ -1,21 +1,22 @@
 """Command line: python -m checks --lang LANG [--scenario ID] [--json] [FILE]
+          python -m checks --lang LANG [--scenario ID] --batch FILE [--format csv|json] [--output FILE]
 
 Exit status: 0 passed, 1 not passed, 2 bad input (one line on standard error).
+A batch: 0 every reply passed, 1 some did not, 2 an input problem (batch.py).
 """
 from __future__ import annotations
 
 import argparse
 import os
-import re
 import sys
 
-from . import LANGUAGES, MAX_CHARS, CheckInputError, RuleDataError, check
+from . import LANGUAGES, MAX_CHARS, CheckInputError, RuleDataError, batch, check
 from .engine import analyse, explain
+from .terminal import shown
 
 # The most bytes a text within the size limit can take in UTF-8 (with a BOM): read no
 # more than one byte past it, so /dev/zero or a 200 MB file cannot fill the memory.
 _MAX_BYTES = MAX_CHARS * 4 + 3
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
 
 _SIGN = {"error": "✗", "warning": "!", "tip": "·"}
 
@@ -45,15 +46,10 @@ def _read(path: str | None) -> str:
         raise CheckInputError(f"{name} is not valid UTF-8 (byte {exc.start})") from None
 
 
-def _shown(text: str) -> str:
-    """Text for a terminal: control characters (escape codes) written as \\x1b."""
-    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode(), text)
-
-
 def _human(report) -> str:
     lines = [f"{'PASSED' if report.passed else 'NOT PASSED'} ({report.lang}, {report.words} words)"]
     for f in report.findings:
-        where = f' "{_shown(f.excerpt)}" at {f.start}-{f.end}' if f.start is not None and f.rule != "too-long" else ""
+        where = f' "{shown(f.excerpt)}" at {f.start}-{f.end}' if f.start is not None and f.rule != "too-long" else ""
         lines.append(f"{_SIGN[f.severity]} {f.severity} {f.rule}{where}: {f.message}")
     return "\n".join(lines)
 
@@ -66,8 +62,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--explain", action="store_true",
                         help="also print every token with its readings, stems and tags (why a rule fired or not)")
     parser.add_argument("file", nargs="?", help="file to check (default: standard input)")
+    parser.add_argument("--batch", metavar="FILE",
+                        help="check every reply in FILE: .csv (header row id,text) or .jsonl "
+                             '(one {"id": ..., "text": ...} per line); one result per reply, '
+                             "then a per-rule summary on standard error")
+    parser.add_argument("--format", choices=batch.OUTPUT_FORMATS,
+                        help="with --batch: results as csv (the default) or json (JSON Lines; --json says the same)")
+    parser.add_argument("--output", metavar="FILE", help="with --batch: write the results to FILE (default: standard output)")
     args = parser.parse_args(argv)
+    if args.batch is None and (args.format or args.output):
+        parser.error("--format and --output work with --batch")
+    if args.batch is not None and (args.file is not None or args.explain):
+        parser.error("--batch reads the replies from its own FILE: give no other file, and no --explain")
+    if args.json and args.format == "csv":
+        parser.error("--json and --format csv disagree: choose one")
     sys.stdout.reconfigure(encoding="utf-8")  # reports carry Greek, Arabic, Hebrew text
+    if args.batch is not None:
+        return _run_batch(args)
     try:
         text = _read(args.file)
         report = check(text, args.lang, args.scenario)
@@ -77,12 +88,24 @@ def main(argv: list[str] | None = None) -> int:
     try:
         print(report.to_json() if args.json else _human(report))
         if args.explain:
-            print(_shown(explain(analyse(text, args.lang))))
+            print(shown(explain(analyse(text, args.lang))))
         sys.stdout.flush()
     except BrokenPipeError:
         # The reader went away (`| head`): nothing more to say, and no traceback.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return 0 if report.passed else 1
+
+
+def _run_batch(args) -> int:
+    fmt = args.format or ("json" if args.json else "csv")
+    try:
+        return batch.run(args.batch, args.lang, args.scenario, fmt, args.output, sys.stdout, sys.stderr)
+    except (CheckInputError, RuleDataError) as exc:
+        sys.stderr.write(shown(f"checks: {exc}", one_line=True) + "\n")
+        return 2
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 2
 
 
 if __name__ == "__main__":

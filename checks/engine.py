@@ -377,24 +377,30 @@ def analyse(text: str, lang: str) -> Analysis:
     return Analysis(text, language(lang))
 
 
-def check(text: str, lang: str, scenario: str | None = None) -> Report:
-    """Check a learner's reply against every rule of its language."""
+def rules_and_key_terms(lang: str, scenario: str | None = None):
+    """The rules of a language and the key terms of a scenario (None without one);
+    CheckInputError when either is unknown. A batch asks once, before any reply."""
     if lang not in LANGUAGES:
         raise CheckInputError(f"unknown language '{lang}' (choose one of: {', '.join(LANGUAGES)})")
+    rules = language(lang)
+    if scenario is None:
+        return rules, None
+    try:
+        load_scenario(scenario).text(lang)
+    except KeyError:
+        raise CheckInputError(f"unknown scenario '{scenario}'") from None
+    return rules, rules.key_terms(scenario)
+
+
+def check(text: str, lang: str, scenario: str | None = None) -> Report:
+    """Check a learner's reply against every rule of its language."""
+    rules, key_terms = rules_and_key_terms(lang, scenario)
     if not isinstance(text, str):
         raise CheckInputError("the text must be a string")
     if not text.strip():
         raise CheckInputError("the text is empty")
     if len(text) > MAX_CHARS:
         raise CheckInputError(f"the text has {len(text)} characters; the limit is {MAX_CHARS}")
-    rules = language(lang)
-    key_terms = None
-    if scenario is not None:
-        try:
-            load_scenario(scenario).text(lang)
-        except KeyError:
-            raise CheckInputError(f"unknown scenario '{scenario}'") from None
-        key_terms = rules.key_terms(scenario)
     analysis = Analysis(text, rules)
     findings = [f for rule in rules.rules for f in run_rule(rule, rules, analysis, key_terms)]
     findings.sort(key=Finding.sort_key)
