@@ -1,0 +1,73 @@
+"""Every principle page opens with a one-line summary (a paragraph with the class
+`summary`, right under the title) and shows one complete bad reply beside one
+complete good reply to the same customer. The good reply passes the checker with
+no error and no warning; the bad one does not, and breaks a rule of its own page
+where the page has rules (issue 11). English must have them on every principle
+page; a translation is held to the same standard as soon as it has them."""
+import re
+
+import pytest
+
+import checks
+from checks import LANGUAGES
+from conftest import ROOT
+
+# The pages that teach a principle (as in test_site_build.py): those the rules come
+# from, and the three whose principles have no rule of their own.
+PRINCIPLES = sorted(set(checks.language("en").principles) | {"prepare", "recovery-paradox", "document"})
+
+FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.S)
+REPLY = re.compile(r'<div class="reply reply--(bad|good)" markdown>\s*\n(.*?)\n\s*</div>', re.S)
+
+
+def source(lang: str, slug: str) -> str:
+    return FRONT_MATTER.sub("", (ROOT / "docs" / lang / f"{slug}.md").read_text(encoding="utf-8"))
+
+
+def replies(text: str) -> list[tuple[str, str]]:
+    """(bad|good, reply text) for each reply box: its first paragraph is the label."""
+    out = []
+    for kind, inner in REPLY.findall(text):
+        paragraphs = [p for p in re.split(r"\n\s*\n", inner.strip()) if p.strip()]
+        out.append((kind, " ".join(" ".join(p.split()) for p in paragraphs[1:])))
+    return out
+
+
+def has_pair(lang: str, slug: str) -> bool:
+    path = ROOT / "docs" / lang / f"{slug}.md"
+    return path.exists() and 'class="reply-pair"' in path.read_text(encoding="utf-8")
+
+
+CASES = [(lang, slug) for lang in LANGUAGES for slug in PRINCIPLES if lang == "en" or has_pair(lang, slug)]
+
+
+@pytest.mark.parametrize("slug", PRINCIPLES)
+def test_english_principle_page_opens_with_a_one_line_summary(slug):
+    text = source("en", slug)
+    match = re.match(r"# [^\n]+\n\n((?:[^\n]+\n)+?)\{ \.summary \}\n", text)
+    assert match, f"docs/en/{slug}.md: no '{{ .summary }}' paragraph right under the title"
+    summary = " ".join(match.group(1).split())
+    assert 20 <= len(summary) <= 160, (slug, summary)
+
+
+@pytest.mark.parametrize("lang,slug", CASES)
+def test_one_bad_and_one_good_reply_side_by_side(lang, slug):
+    text = source(lang, slug)
+    assert text.count('<div class="reply-pair" markdown>') == 1, f"docs/{lang}/{slug}.md"
+    kinds = [kind for kind, _ in replies(text)]
+    assert kinds == ["bad", "good"], (lang, slug, kinds)
+    assert all(len(reply.split()) >= 15 for _, reply in replies(text)), "a complete reply, not a line"
+
+
+@pytest.mark.parametrize("lang,slug", CASES)
+def test_good_reply_passes_and_bad_reply_breaks_the_page(lang, slug):
+    found = dict(replies(source(lang, slug)))
+    good = checks.check(found["good"], lang)
+    serious = [(f.rule, f.excerpt) for f in good.findings if f.severity in ("error", "warning")]
+    assert good.passed and not serious, (lang, slug, serious)
+
+    bad = checks.check(found["bad"], lang)
+    assert [f for f in bad.findings if f.severity in ("error", "warning")], (lang, slug, "bad reply passes")
+    page_rules = {r.id for r in checks.language(lang).rules if r.principle == slug}
+    if page_rules:
+        assert page_rules & set(bad.fired()), (lang, slug, "the bad reply breaks none of this page's rules")
