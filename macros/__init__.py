@@ -183,6 +183,18 @@ def define_env(env):
         return "\n".join(lines)
 
     @env.macro
+    def principle_title() -> str:
+        """The page's title, from the rule data's [principles] table: the widget and
+        the rules page name the page with the same words, so the two cannot drift."""
+        page = _page()
+        slug = Path(page.file.src_uri).stem
+        principles = checks.language(page_lang(page)).principles
+        if slug not in principles:
+            raise MacroError(f"{page.file.src_uri}: principle_title(): '{slug}' has no title in "
+                             f"checks/rules/{page_lang(page)}.toml [principles]")
+        return _md(principles[slug])
+
+    @env.macro
     def principle_rules(slug: str) -> str:
         lang = page_lang(_page())
         rules = [r for r in checks.language(lang).rules if r.principle == slug]

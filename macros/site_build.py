@@ -131,6 +131,29 @@ def check_data() -> None:
         raise PluginError(f"checks/{exc}") from None
 
 
+PRINCIPLE_TITLE = "# {{ principle_title() }}"
+
+
+def check_principle_titles(config) -> None:
+    """A page that rules come from takes its title from the rule data ([principles]),
+    which the widget and the rules page use too: one place, so they cannot drift."""
+    docs = Path(config["docs_dir"])
+    problems = []
+    for lang in checks.LANGUAGES:
+        for slug in checks.language(lang).principles:
+            path = docs / lang / f"{slug}.md"
+            if not path.exists():
+                continue   # check_translations reports it
+            lines = path.read_text(encoding="utf-8").splitlines()
+            number, title = next(((n, line) for n, line in enumerate(lines, 1) if line.startswith("# ")), (1, None))
+            if title is None or title.strip() != PRINCIPLE_TITLE:
+                problems.append(f"docs/{lang}/{slug}.md:{number}: the title of this page is in "
+                                f"checks/rules/{lang}.toml [principles] (the widget and the rules page name "
+                                f"the page with it): write the title line as {PRINCIPLE_TITLE}")
+    if problems:
+        raise PluginError("\n".join(problems))
+
+
 def check_translations(config) -> None:
     """Every page in every language, unless its English page says english_only."""
     names = {lang.locale: lang.name for lang in config.plugins["i18n"].config.languages}
@@ -160,6 +183,7 @@ def on_page_content(html, page, config, files, **kwargs):
 @event_priority(100)  # before the pages are read and rendered
 def on_pre_build(config, **kwargs):
     check_data()
+    check_principle_titles(config)
     check_translations(config)
 
 

@@ -149,3 +149,12 @@ def test_a_root_absolute_raw_html_link_stops_the_build(project, tmp_path):
     append(project / "docs" / "he" / "follow-up.md", '\n<a href="/he/say-sorry/">סליחה</a>\n')
     out = failed(project, tmp_path)
     assert "docs/he/follow-up.md" in out and "breaks when the site is served under a sub-path" in out
+
+
+def test_a_principle_title_written_on_the_page_stops_the_build(project, tmp_path):
+    # its title lives in the rule data, which the widget uses: two copies would drift
+    page = project / "docs" / "et" / "own-it.md"
+    edit(page, "# {{ principle_title() }}", "# Võta vastutus")
+    out = failed(project, tmp_path)
+    line = page.read_text(encoding="utf-8").splitlines().index("# Võta vastutus") + 1
+    assert f"docs/et/own-it.md:{line}: the title of this page is in checks/rules/et.toml [principles]" in out

@@ -44,6 +44,17 @@ def test_principle_pages_end_with_an_exercise_and_rules_link_back(site_dir):
         assert f'id="{rule}"' in html
 
 
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_a_principle_page_and_the_feedback_that_links_to_it_use_one_title(site_dir, lang):
+    # the widget's "learn more: <title>" and the rules page take the title from the
+    # rule data; the page's heading, its tab title and the navigation show the same
+    for slug, title in checks.language(lang).principles.items():
+        html = (page_dir(site_dir, lang, slug) / "index.html").read_text(encoding="utf-8")
+        h1 = re.search(r"<h1[^>]*>(.*?)</h1>", html, re.S).group(1)
+        assert re.sub(r"<[^>]+>", "", h1).strip() == title, (lang, slug)
+        assert f"<title>{title}" in html.replace("&quot;", '"').replace("&#39;", "'"), (lang, slug)
+
+
 def test_runtime_is_served_from_the_site_with_our_wheel(site_dir):
     runtime = site_dir / "assets" / "pyodide"
     for name in ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json"):
