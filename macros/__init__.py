@@ -24,6 +24,7 @@ import checks  # noqa: E402
 from checks.rules import SEVERITIES  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import runtime  # noqa: E402  (the files the exercises load: hashed names, see runtime.py)
 import translations  # noqa: E402
 
 STRINGS_FILE = Path(__file__).with_name("strings.toml")
@@ -148,7 +149,7 @@ def define_env(env):
         # One line per element, no blank lines: Markdown passes the block through untouched.
         return "\n".join([
             f'<div class="exercise" id="exercise-{scenario_id}" data-exercise="{scenario_id}" data-lang="{lang}" '
-            f'data-state="idle" data-root="{root}" lang="{lang}">',
+            f'data-state="idle" data-root="{root}" lang="{lang}" data-runtime="{_e(json.dumps(runtime.manifest()))}">',
             f'<h3 class="exercise__title">{_e(text.title)}</h3>',
             f'<div class="exercise__situation">{_paragraphs(text.situation)}</div>',
             f'<blockquote class="exercise__customer"><strong>{_e(t["customer"])}:</strong> {_paragraphs(text.customer)}</blockquote>',

@@ -32,6 +32,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import offline  # noqa: E402
 import runtime  # noqa: E402  (this folder is not a package MkDocs knows)
 import translations  # noqa: E402
 
@@ -180,6 +181,11 @@ def on_page_content(html, page, config, files, **kwargs):
     return html
 
 
+def on_startup(command, dirty, **kwargs):
+    # `mkdocs serve` never waits for the runtime's compilation (runtime.py)
+    runtime.serving = command == "serve"
+
+
 @event_priority(100)  # before the pages are read and rendered
 def on_pre_build(config, **kwargs):
     check_data()
@@ -219,5 +225,7 @@ def on_post_build(config, **kwargs):
     if getattr(config.plugins["i18n"], "building", False):
         return  # a nested per-language build: wait for the outermost one
     site_dir = Path(config.site_dir)
-    runtime.install_runtime(site_dir / "assets" / "pyodide")
+    built = runtime.install_runtime(site_dir / "assets" / "pyodide")
     split_search_index(site_dir, _languages(config), _default_language(config))
+    # last: it lists (and hashes) every file of the site, the search's too
+    offline.write_service_worker(site_dir, _languages(config), _default_language(config), built)

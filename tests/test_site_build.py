@@ -1,6 +1,9 @@
 """The built site: every page in every language, the browser runtime served
 from the site itself, and one search index per language."""
+import base64
+import gzip
 import hashlib
+import html as html_lib
 import sys
 import json
 import re
@@ -55,16 +58,55 @@ def test_a_principle_page_and_the_feedback_that_links_to_it_use_one_title(site_d
         assert f"<title>{title}" in html.replace("&quot;", '"').replace("&#39;", "'"), (lang, slug)
 
 
+def _served_runtime(site_dir, page):
+    html = (site_dir / page / "index.html").read_text(encoding="utf-8")
+    return json.loads(html_lib.unescape(re.search(r'data-runtime="([^"]*)"', html).group(1)))
+
+
 def test_runtime_is_served_from_the_site_with_our_wheel(site_dir):
-    runtime = site_dir / "assets" / "pyodide"
-    for name in ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json"):
-        assert (runtime / name).is_file(), name
-    lock = json.loads((runtime / "pyodide-lock.json").read_text())
+    files = _served_runtime(site_dir, checks.scenario("plums").principle)
+    # every exercise page of every language names the same files
+    for lang in LANGUAGES:
+        assert _served_runtime(site_dir, f"{lang}/{checks.scenario('plums').principle}".removeprefix("en/")) == files
+    index = site_dir / files["index"]
+    for name in ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm"):
+        assert (index / name).is_file(), name
+    lock_file = site_dir / files["lock"]
+    lock = json.loads(lock_file.read_text())
     entry = lock["packages"]["checks"]
-    wheel = runtime / entry["file_name"]
+    wheel = (index / entry["file_name"]).resolve()  # Pyodide resolves it against the runtime's folder
     assert hashlib.sha256(wheel.read_bytes()).hexdigest() == entry["sha256"]
     names = zipfile.ZipFile(wheel).namelist()
-    assert "checks/engine.py" in names and "checks/rules/he.toml" in names and "checks/scenarios/plums.toml" in names
+    # compiled to bytecode (no source), with the rule data
+    assert "checks/engine.pyc" in names and "checks/engine.py" not in names
+    assert "checks/rules/he.toml" in names and "checks/scenarios/plums.toml" in names
+    stdlib = zipfile.ZipFile(site_dir / files["stdlib"]).namelist()
+    assert "json/__init__.pyc" in stdlib and not [n for n in stdlib if n.endswith(".py")]
+
+
+def test_runtime_files_are_named_by_their_content(site_dir):
+    """Each file's folder is the hash of its content (the three runtime files share
+    one, named by their hashes together): a publish changes the address of whatever
+    it changes, so a host may cache them for ever."""
+    sys.path.insert(0, str(ROOT / "macros"))
+    import runtime
+    folder = site_dir / "assets" / "pyodide"
+    files = _served_runtime(site_dir, checks.scenario("plums").principle)
+    singles = [files["stdlib"], files["lock"], *(s["url"] for s in files["snapshots"].values())]
+    lock = json.loads((site_dir / files["lock"]).read_text())
+    singles += [f"{files['index']}{entry['file_name']}" for entry in lock["packages"].values()]
+    for path in singles:
+        target = (site_dir / path).resolve()
+        assert target.parent.name == runtime._file_hash(target), path
+    assert set(files["snapshots"]) == set(LANGUAGES)
+    for snapshot in files["snapshots"].values():
+        data = (site_dir / snapshot["url"]).read_bytes()
+        assert snapshot["bytes"] == len(data)
+        assert snapshot["integrity"] == "sha256-" + base64.b64encode(hashlib.sha256(data).digest()).decode()
+    # the .gz copies a host serves as they are (nginx gzip_static)
+    wasm = site_dir / files["index"] / "pyodide.asm.wasm"
+    assert gzip.decompress(wasm.with_name(wasm.name + ".gz").read_bytes()) == wasm.read_bytes()
+    assert not (folder / "pyodide.asm.wasm").exists() and not (folder / "pyodide-lock.json").exists()
 
 
 def test_one_search_index_per_language(site_dir):

@@ -3,6 +3,8 @@ its language switcher too, and the nginx configuration in the editor's guide
 serves .wasm as application/wasm, caches the runtime for a year, serves the
 exercise, the 404 page and the Content-Security-Policy, under which the site,
 an exercise and search work with no violation."""
+import html as html_lib
+import json
 import re
 import shutil
 import subprocess
@@ -15,6 +17,9 @@ import pytest
 import checks
 from checks import LANGUAGES
 from conftest import ROOT
+from nginx_server import GuideNginx
+from project_copy import build as build_project
+from project_copy import copy_project
 from site_server import SiteServer, build_site
 from test_exercise import weak_reply
 
@@ -107,12 +112,67 @@ def nginx(published_dir, tmp_path_factory):
     process.wait(timeout=10)
 
 
-def test_nginx_serves_wasm_and_caches_the_runtime(nginx):
-    with urllib.request.urlopen(nginx + "assets/pyodide/pyodide.asm.wasm") as response:
+def served_runtime(site_dir):
+    """The runtime files an exercise page references (data-runtime), as site paths."""
+    html = (site_dir / checks.scenario("plums").principle / "index.html").read_text(encoding="utf-8")
+    return json.loads(html_lib.unescape(re.search(r'data-runtime="([^"]*)"', html).group(1)))
+
+
+def test_nginx_serves_wasm_and_caches_only_hashed_files_for_ever(nginx, published_dir):
+    files = served_runtime(published_dir)
+    with urllib.request.urlopen(nginx + files["index"] + "pyodide.asm.wasm") as response:
         assert response.headers["Content-Type"] == "application/wasm"
-        assert "max-age=31536000" in response.headers["Cache-Control"]
+        assert "immutable" in response.headers["Cache-Control"]
+    for path in (files["lock"], files["stdlib"]):
+        with urllib.request.urlopen(nginx + path) as response:
+            assert "immutable" in response.headers["Cache-Control"], path
+    # what keeps its name from one publish to the next is revalidated on every use
+    for path in ("el/say-sorry/", "assets/javascripts/exercise.js", "service-worker.js"):
+        with urllib.request.urlopen(nginx + path) as response:
+            assert response.headers["Cache-Control"] == "no-cache", path
+            assert "immutable" not in response.headers["Cache-Control"], path
     with urllib.request.urlopen(nginx + "el/say-sorry/") as response:
         assert response.headers["Content-Type"].startswith("text/html")
+    # the precompressed copy, as gzip_static serves it
+    request = urllib.request.Request(nginx + files["index"] + "pyodide.asm.wasm", headers={"Accept-Encoding": "gzip"})
+    with urllib.request.urlopen(request) as response:
+        assert response.headers["Content-Encoding"] == "gzip"
+        assert len(response.read()) < 0.5 * (published_dir / files["index"] / "pyodide.asm.wasm").stat().st_size
+
+
+def feedback_message(page, rule):
+    return page.locator(f'{EXERCISE} .exercise__feedback [data-rule="{rule}"]').first.text_content()
+
+
+def test_a_publish_reaches_a_returning_learner_under_the_guides_cache_headers(page, tmp_path):
+    """nginx with the guide's headers (the runtime cached for a year, immutable): a
+    learner checks a reply; the editors change a rule message and publish; the
+    learner reloads once and gets the new message, from a new checker wheel."""
+    project = copy_project(tmp_path / "project")
+    site = tmp_path / "site"
+    result = build_project(project, site)
+    assert result.returncode == 0, result.stdout + result.stderr
+    before = served_runtime(site)
+    url_of = f"{checks.scenario('plums').principle}/"
+    with GuideNginx(site, tmp_path / "nginx") as nginx:
+        assert "apology-but" in run_exercise(page, nginx + url_of, "en")
+        old = feedback_message(page, "apology-but")
+        assert "End the apology where it ends." in old
+        rules = project / "checks" / "rules" / "en.toml"
+        text = rules.read_text(encoding="utf-8")
+        assert text.count("End the apology where it ends.") == 1
+        rules.write_text(text.replace("End the apology where it ends.", "Stop the apology at the full stop."),
+                         encoding="utf-8")
+        result = build_project(project, site)  # published in place, as a host's copy would be
+        assert result.returncode == 0, result.stdout + result.stderr
+        after = served_runtime(site)
+        assert after["lock"] != before["lock"] and after["index"] == before["index"]  # only what changed moved
+        page.reload()
+        page.locator(f"{EXERCISE} textarea").fill(weak_reply("en"))
+        page.wait_for_selector(f'{EXERCISE}[data-state="done"]', timeout=90_000)
+        new = feedback_message(page, "apology-but")
+        assert "Stop the apology at the full stop." in new and "End the apology where it ends." not in new
+        assert not page.errors
 
 
 def test_nginx_serves_a_working_exercise(page, nginx):

@@ -1,17 +1,24 @@
 // Run the checker inside real Pyodide (the pinned npm package, offline) on a
 // list of cases, and print their findings as JSON: the same package the site
 // serves, loaded from its wheel.
-//   node tests/pyodide/run_checks.mjs CASES.json WHEEL... [--bench N]
-// (the checks wheel and the wheels it depends on, as the site's lock file lists them)
+//   node tests/pyodide/run_checks.mjs CASES.json WHEEL... [--stdlib ZIP] [--bench N]
+// (the checks wheel and the wheels it depends on, as the site's lock file lists them;
+// --stdlib: the standard library the site serves instead of the npm package's)
 import { readFileSync } from "node:fs";
 import { loadPyodide } from "pyodide";
 
 const args = process.argv.slice(2);
-const bench = args.indexOf("--bench");
-const rounds = bench >= 0 ? args[bench + 1] : null;
-const [casesFile, ...wheels] = bench >= 0 ? args.slice(0, bench) : args;
-const flag = bench >= 0 ? "--bench" : null;
-const pyodide = await loadPyodide();
+function option(name) {
+  const at = args.indexOf(name);
+  if (at < 0) return null;
+  const [, value] = args.splice(at, 2);
+  return value;
+}
+const rounds = option("--bench");
+const stdLibURL = option("--stdlib") || undefined;
+const [casesFile, ...wheels] = args;
+const flag = rounds !== null ? "--bench" : null;
+const pyodide = await loadPyodide({ stdLibURL });
 for (const wheel of wheels) pyodide.unpackArchive(new Uint8Array(readFileSync(wheel)), "wheel");
 pyodide.globals.set("cases_json", readFileSync(casesFile, "utf8"));
 pyodide.runPython(`

@@ -1,16 +1,21 @@
 // The checker's Web Worker: loads Pyodide and the `checks` wheel from this site
-// (assets/pyodide/), then answers check requests. Nothing leaves the browser.
+// (assets/pyodide/, the files the page names), then answers check requests.
+// Nothing leaves the browser.
 //
 // Messages to the page: {type: "alive"} (holds its life lock), "activity" (bytes are
-// still arriving while loading), "progress", "ready" {maxChars}, "failed" {message}
-// (the runtime cannot load), "result" {id, report}, "crashed" {id, message} (the
-// runtime broke while checking: the page restarts the worker).
+// still arriving while loading), "progress" {stage: runtime | snapshot | checker |
+// rules}, "ready" {maxChars}, "failed" {message} (the runtime cannot load), "result"
+// {id, report}, "crashed" {id, message} (the runtime broke while checking: the page
+// restarts the worker).
 // Reports never carry English text meant for the learner: an input the checker
 // refuses comes back as a code ("empty", "too_long", "invalid") that the page words
-// in its own language.
+// in its own language (see exercise-python.js).
+import { SETUP } from "./exercise-python.js";
+
 let check = null;
 let failed = false;
 let lastActivity = 0;
+const SNAPSHOT_MIN_MEMORY_GB = 1; // navigator.deviceMemory below this: start normally
 
 // Pyodide logs, but never rejects, when it cannot fetch one of its files (a blocked
 // or missing .wasm leaves loadPyodide() pending forever). Watch this worker's own
@@ -66,30 +71,67 @@ function holdLifeLock(name) {
   }).catch(() => {});
 }
 
-async function init({ indexURL, langs, lock }) {
+// The language's memory snapshot (taken at build time once `checks` was imported and
+// the rules compiled), if it is already stored here: the service worker keeps it once
+// the learner has used an exercise; a first visit never downloads it. Its cache entry
+// was checked against its sha256 when stored, and its name is the hash of its content.
+async function storedSnapshot(runtime, langs, memoryGB) {
+  const snapshot = langs.length === 1 && runtime.snapshots ? runtime.snapshots[langs[0]] : null;
+  if (!snapshot || !self.caches) return null;
+  if (memoryGB && memoryGB < SNAPSHOT_MIN_MEMORY_GB) return null; // the device lacks memory
+  try {
+    const response = await caches.match(snapshot.url);
+    if (!response || !response.ok) return null;
+    return new Uint8Array(await response.arrayBuffer());
+  } catch {
+    return null; // storage unreadable, or no memory for the copy
+  }
+}
+
+// Restore the snapshot; null (and a normal start) on any failure: a snapshot from
+// another build, a damaged one, too little memory. Pyodide's memory starts at 30 MB
+// and a snapshot is larger (pyodide issue #6254), so the memory is grown first.
+async function restore(loadPyodide, options, runtime, bytes, langs) {
+  try {
+    const { default: createPyodideModule } = await import(new URL("pyodide.asm.mjs", runtime.index).href);
+    const pyodide = await loadPyodide({
+      ...options,
+      _loadSnapshot: bytes,
+      createPyodideModule: async (settings) => {
+        const module = await createPyodideModule(settings);
+        if (module.HEAP8.length < bytes.length && !module._emscripten_resize_heap(bytes.length)) {
+          throw new Error("no memory for the snapshot");
+        }
+        return module;
+      },
+    });
+    pyodide.globals.get("_reseed")();
+    JSON.parse(pyodide.globals.get("_check")("Sorry.", langs[0], null)); // it answers, or it is broken
+    return pyodide;
+  } catch (err) {
+    console.info("Exercise checker: starting without the snapshot:", err && err.message ? err.message : err);
+    return null;
+  }
+}
+
+async function init({ runtime, langs, lock, memoryGB }) {
   holdLifeLock(lock);
   post({ type: "progress", stage: "runtime" });
-  const { loadPyodide } = await import(new URL("pyodide.mjs", indexURL).href);
-  const pyodide = await loadPyodide({ indexURL, stdout: () => {}, stderr: () => {} });
+  const { loadPyodide } = await import(new URL("pyodide.mjs", runtime.index).href);
+  const options = { indexURL: runtime.index, stdLibURL: runtime.stdlib, lockFileURL: runtime.lock,
+                    stdout: () => {}, stderr: () => {} };
+  const snapshot = await storedSnapshot(runtime, langs, memoryGB);
+  const restored = snapshot && (await restore(loadPyodide, options, runtime, snapshot, langs));
+  const pyodide = restored || (await loadPyodide(options));
+  if (restored) post({ type: "progress", stage: "snapshot" });
   post({ type: "progress", stage: "checker" });
+  // Also after a restore: the snapshot holds the imported modules, not their files.
   await pyodide.loadPackage("checks", { messageCallback: () => {}, errorCallback: () => {} });
   post({ type: "progress", stage: "rules" });
-  pyodide.runPython(`
-import json, checks
-
-def _check(text, lang, scenario):
-    if not text.strip():
-        return json.dumps({"input_error": "empty"})
-    if len(text) > checks.MAX_CHARS:
-        return json.dumps({"input_error": "too_long"})
-    try:
-        return checks.check(text, lang, scenario or None).to_json()
-    except checks.CheckInputError as exc:
-        return json.dumps({"input_error": "invalid", "detail": str(exc)})
-
-for _lang in ${JSON.stringify(langs)}:
-    checks.language(_lang)  # compile this page's rules now, not on the first keystroke
-`);
+  if (!restored) {
+    pyodide.runPython(SETUP);
+    pyodide.globals.get("_prepare")(pyodide.toPy(langs));
+  }
   const maxChars = pyodide.runPython("checks.MAX_CHARS");
   check = pyodide.globals.get("_check");
   post({ type: "ready", maxChars });

@@ -1,9 +1,11 @@
 // Exercise widgets ({{ exercise("id") }} in a page): keep the learner's draft,
-// start the checker worker when an exercise comes into view or is focused, and
-// show its findings. The learner's text is only ever handled as text (value,
+// start the checker worker when an exercise comes near the view or is focused (only
+// when focused if the learner saves data), and show its findings. The learner's text is only ever handled as text (value,
 // textContent, text nodes): never parsed as HTML.
 const WORKER_URL = new URL("exercise-worker.js", import.meta.url);
-const PYODIDE_URL = new URL("../pyodide/", import.meta.url);
+// The service worker that keeps the runtime and this language's pages for offline
+// use and later visits: at the site's root, so its scope is the whole site.
+const OFFLINE_URL = new URL("../../service-worker.js", import.meta.url);
 const PAUSE_MS = 60; // a pause in typing this long triggers a check
 const STALL_MS = 30_000; // loading: no byte and no step this long, and the load has stalled
 const ANSWER_MS = 20_000; // a check unanswered this long: the worker is taken for dead
@@ -59,7 +61,8 @@ const checker = {
     this.armWatchdog();
     const langs = [...new Set(this.widgets.map((w) => w.lang))];
     const lock = navigator.locks ? `srh-exercise-worker:${Date.now()}:${Math.random()}` : null;
-    worker.postMessage({ type: "init", indexURL: PYODIDE_URL.href, langs, lock });
+    const memoryGB = navigator.deviceMemory || null; // too little: the worker starts without its snapshot
+    worker.postMessage({ type: "init", runtime: runtimeFiles(this.widgets[0].root), langs, lock, memoryGB });
     worker.lockName = lock;
   },
 
@@ -111,6 +114,7 @@ const checker = {
       this.inFlight.delete(data.id);
       this.restarted = false; // it answered: a later death may be restarted again
       request.widget.answer(data.id, data.report);
+      offline.keep(request.widget.lang); // the learner has used an exercise
     }
   },
 
@@ -428,10 +432,54 @@ class Exercise {
   }
 }
 
+// The runtime's files this build serves, as the page names them (data-runtime, paths
+// from the site's root; every file's folder is named by the hash of its content, so
+// a publish reaches a returning learner however long a host lets them be cached).
+function runtimeFiles(root) {
+  const site = new URL(root.dataset.root || "./", location.href);
+  const files = JSON.parse(root.dataset.runtime);
+  const at = (path) => new URL(path, site).href;
+  const snapshots = {};
+  for (const [lang, snapshot] of Object.entries(files.snapshots || {})) snapshots[lang] = { ...snapshot, url: at(snapshot.url) };
+  return { index: at(files.index), stdlib: at(files.stdlib), lock: at(files.lock), snapshots };
+}
+
+// The learner saves data (Save-Data) or pays for it (a cellular or 2G connection):
+// the runtime (several megabytes) waits until they focus a box, and the offline copy
+// leaves out the memory snapshots.
+function savingData() {
+  const connection = navigator.connection;
+  return !!connection && (connection.saveData === true || connection.type === "cellular" ||
+    /(^|-)2g$/.test(connection.effectiveType || ""));
+}
+
+// Once the learner has used an exercise (its first findings), the service worker
+// keeps the runtime and this language's pages: later pages start from the memory
+// snapshot, and the handbook works offline. Not on a mere page view.
+const offline = {
+  kept: new Set(),
+
+  keep(lang) {
+    if (this.kept.has(lang) || !("serviceWorker" in navigator) || !window.isSecureContext) return;
+    this.kept.add(lang);
+    performance.mark("exercise:offline-requested"); // the benchmark reads these marks
+    navigator.serviceWorker.register(OFFLINE_URL)
+      .then(() => navigator.serviceWorker.ready)
+      .then((registration) => new Promise((resolve, reject) => {
+        const channel = new MessageChannel();
+        channel.port1.onmessage = ({ data }) => (data.type === "kept" ? resolve() : reject(new Error(data.message)));
+        registration.active.postMessage({ type: "keep", lang, snapshots: !savingData() }, [channel.port2]);
+      }))
+      .then(() => performance.mark("exercise:precached"))
+      .catch((err) => console.info("Exercise checker: no offline copy:", err && err.message ? err.message : err));
+  },
+};
+
 function setUp() {
   const roots = document.querySelectorAll(".exercise[data-exercise]");
   if (!roots.length) return; // no exercise: load nothing
   checker.widgets = [...roots].map((root) => new Exercise(root));
+  if (savingData()) return; // only focus, typing or "Check" starts the runtime
   const seen = new IntersectionObserver((entries) => {
     if (entries.some((e) => e.isIntersecting)) {
       seen.disconnect();

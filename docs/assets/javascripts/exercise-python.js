@@ -1,0 +1,37 @@
+// The Python the checker's worker runs in Pyodide (exercise-worker.js), also run
+// at build time by macros/runtime_build.mjs before it takes a memory snapshot, so a
+// worker restored from the snapshot finds exactly what a normal start would define.
+// Reports never carry English text meant for the learner: an input the checker
+// refuses comes back as a code ("empty", "too_long", "invalid") that the page words.
+export const SETUP = `
+import json, sys
+import checks
+
+def _check(text, lang, scenario):
+    if not text.strip():
+        return json.dumps({"input_error": "empty"})
+    if len(text) > checks.MAX_CHARS:
+        return json.dumps({"input_error": "too_long"})
+    try:
+        return checks.check(text, lang, scenario or None).to_json()
+    except checks.CheckInputError as exc:
+        return json.dumps({"input_error": "invalid", "detail": str(exc)})
+
+def _prepare(langs):
+    """Compile these languages' rules now, not on the learner's first keystroke."""
+    for lang in langs:
+        checks.language(lang)
+
+def _warm(lang):
+    """Compile the language's rules and check every exercise's model answer once,
+    so that a snapshot holds them ready (scenarios read, key terms compiled)."""
+    _prepare([lang])
+    for scenario in checks.all_scenarios():
+        if lang in scenario.texts:
+            _check(scenario.text(lang).model_answer, lang, scenario.id)
+
+def _reseed():
+    """After a restore: every visit would otherwise draw the same random numbers."""
+    if "random" in sys.modules:
+        sys.modules["random"].seed()
+`;
