@@ -16,6 +16,8 @@ import sys
 import tomllib
 from pathlib import Path
 
+import babel
+
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
@@ -36,29 +38,52 @@ class MacroError(Exception):
     """A page uses a macro wrongly; the message names the page."""
 
 
+def plural_categories(lang: str) -> set[str]:
+    """The CLDR plural categories of a language (Babel reads the same CLDR data as
+    the browser's Intl.PluralRules): Arabic has six, Hebrew three, English two."""
+    return set(babel.Locale.parse(lang).plural_form.tags) | {"other"}
+
+
 def check_strings(strings: dict, languages) -> None:
     """Every language has every UI string that any language has, as a non-empty
     string: else a page of that language would fail with a bare KeyError (in the
-    macros) or show nothing (in the widget)."""
+    macros) or show nothing (in the widget). A count is a table with one form per
+    plural category of its language, no more and no less."""
     lines = STRINGS_FILE.read_text(encoding="utf-8").splitlines()
 
     def line_of(lang):
         return next((n for n, line in enumerate(lines, 1) if line.strip() == f"[{lang}]"), 1)
 
     keys = set().union(*(table for table in strings.values() if isinstance(table, dict)))
+    plural_keys = {k for table in strings.values() if isinstance(table, dict)
+                   for k, v in table.items() if isinstance(v, dict)}
     problems = []
     for lang in languages:
         table = strings.get(lang)
         if not isinstance(table, dict):
             problems.append(f"macros/strings.toml: [{lang}] is missing (the UI strings of that language)")
             continue
+        where = f"macros/strings.toml:{line_of(lang)}: [{lang}]"
         missing = sorted(keys - set(table))
-        empty = sorted(k for k, v in table.items() if not isinstance(v, str) or not v.strip())
+        empty = sorted(k for k, v in table.items() if k not in plural_keys and (not isinstance(v, str) or not v.strip()))
         if missing:
-            problems.append(f"macros/strings.toml:{line_of(lang)}: [{lang}] lacks {', '.join(missing)} "
-                            "(every language needs every UI string)")
+            problems.append(f"{where} lacks {', '.join(missing)} (every language needs every UI string)")
         if empty:
-            problems.append(f"macros/strings.toml:{line_of(lang)}: [{lang}] has empty {', '.join(empty)}")
+            problems.append(f"{where} has empty {', '.join(empty)}")
+        needed = plural_categories(lang)
+        for key in sorted(plural_keys & set(table)):
+            forms = table[key]
+            if not isinstance(forms, dict):
+                problems.append(f"{where} {key} must be a table of plural forms: {', '.join(sorted(needed))}")
+                continue
+            lacking, extra = sorted(needed - set(forms)), sorted(set(forms) - needed)
+            blank = sorted(c for c, v in forms.items() if not isinstance(v, str) or not v.strip())
+            if lacking:
+                problems.append(f"{where} {key} lacks the plural form(s) {', '.join(lacking)}")
+            if extra:
+                problems.append(f"{where} {key} has plural form(s) {', '.join(extra)}, which {lang} does not use")
+            if blank:
+                problems.append(f"{where} {key} has empty plural form(s) {', '.join(blank)}")
     if problems:
         raise MacroError("\n".join(problems))
 
@@ -154,16 +179,24 @@ def define_env(env):
             f'<div class="exercise__situation">{_paragraphs(text.situation)}</div>',
             f'<blockquote class="exercise__customer"><strong>{_e(t["customer"])}:</strong> {_paragraphs(text.customer)}</blockquote>',
             f'<details class="exercise__hints"><summary>{_e(t["hints"])}</summary><ul>{hints}</ul></details>',
-            f'<label class="exercise__label" for="{box}">{_e(t["your_reply"])}</label>',
+            f'<noscript><p class="exercise__no-js">{_e(t["no_js"])}</p></noscript>',
+            # The bar above the box holds the verdict's summary and sticks in view while
+            # the learner writes (also with a phone's keyboard open); the print-only copy
+            # of the reply prints in full, where a textarea would print clipped.
+            '<div class="exercise__writing">',
+            f'<div class="exercise__bar"><label class="exercise__label" for="{box}">{_e(t["your_reply"])}</label>'
+            f'<a class="exercise__summary" href="#exercise-{scenario_id}-feedback" title="{_e(t["summary_title"])}" hidden></a></div>',
             f'<textarea id="{box}" class="exercise__text" rows="9" dir="auto" lang="{lang}" spellcheck="true"></textarea>',
+            f'<div class="exercise__print-reply" dir="auto" lang="{lang}"></div>',
+            '</div>',
             '<div class="exercise__controls">'
             f'<button type="button" class="md-button md-button--primary" data-action="check">{_e(t["check"])}</button> '
-            f'<button type="button" class="md-button" data-action="retry" hidden>{_e(t["retry"])}</button> '
-            f'<button type="button" class="md-button" data-action="reveal" hidden>{_e(t["reveal"])}</button>'
+            f'<button type="button" class="md-button" data-action="retry" hidden>{_e(t["retry"])}</button>'
             '</div>',
             '<div class="exercise__status" role="status" aria-live="polite"><progress class="exercise__progress" hidden></progress><span class="exercise__status-text"></span></div>',
-            '<div class="exercise__feedback" hidden></div>',
-            f'<div class="exercise__model" hidden><h4>{_e(t["model_answer"])}</h4>{_paragraphs(text.model_answer)}</div>',
+            f'<div class="exercise__feedback" id="exercise-{scenario_id}-feedback" tabindex="-1" hidden></div>',
+            # Reachable without JavaScript; the widget hides it until the learner has tried.
+            f'<details class="exercise__model"><summary>{_e(t["model_answer"])}</summary>{_paragraphs(text.model_answer)}</details>',
             f'<details class="exercise__self-check" open><summary>{_e(t["self_check"])}</summary><ol class="exercise__rules">{rules_html}</ol></details>',
             f'<script type="application/json" class="exercise__strings">{config}</script>',
             '</div>',
@@ -171,8 +204,11 @@ def define_env(env):
 
     @env.macro
     def exercise_list() -> str:
+        """Every exercise, linked to its page; progress.js adds each one's state in
+        this browser (not started, draft, passed), the count, reset and print."""
         page = _page()
         lang = page_lang(page)
+        t = STRINGS[lang]
         principles = checks.language(lang).principles
         lines = []
         for scenario in checks.all_scenarios():
@@ -180,8 +216,32 @@ def define_env(env):
             first = " ".join(text.situation.split()).split(". ")[0].rstrip(".") + "."
             title = principles.get(scenario.principle)
             where = f" ({_e(title)})" if title else ""
-            lines.append(f"- [{text.title}]({scenario.principle}.md#exercise-{scenario.id}){where}: {first}")
-        return "\n".join(lines)
+            lines.append(f'- [{text.title}]({scenario.principle}.md#exercise-{scenario.id}){{ data-progress-exercise="{scenario.id}" }}'
+                         f'<span class="exercise-progress__about">{where}: {_e(first)}</span>')
+        strings = json.dumps({k: v for k, v in t.items() if k.startswith("progress_")},
+                             ensure_ascii=False).replace("</", "<\\/")
+        # Shown by progress.js: without JavaScript (or storage) there is no progress to show.
+        tools = "".join([
+            '<div class="exercise-progress__tools" hidden>',
+            '<p class="exercise-progress__count"></p>',
+            f'<p class="exercise-progress__local">{_e(t["progress_local"])}</p>',
+            '<p class="exercise-progress__printed"></p>',
+            f'<p class="exercise-progress__name"><label>{_e(t["progress_name"])} '
+            '<input type="text" name="learner-name" autocomplete="name" size="30"></label></p>',
+            '<p class="exercise-progress__actions">'
+            f'<button type="button" class="md-button md-button--primary" data-progress-action="print">{_e(t["progress_print"])}</button> '
+            f'<button type="button" class="md-button" data-progress-action="reset-all">{_e(t["progress_reset_all"])}</button></p>',
+            '</div>',
+        ])
+        return "\n".join([
+            f'<div class="exercise-progress" data-lang="{lang}" markdown>',
+            tools,
+            "",
+            *lines,
+            "",
+            f'<script type="application/json" class="exercise-progress__strings">{strings}</script>',
+            "</div>",
+        ])
 
     @env.macro
     def principle_title() -> str:

@@ -14,7 +14,11 @@ multilingual site is built:
   serve the English page under the other language's lang and dir);
 - write one language-neutral 404.html (overrides/404.html), from the default
   language's build. It is served at any missing address, so MkDocs gives it
-  absolute links from the path of `site_url` (`SITE_URL` when building).
+  absolute links from the path of `site_url` (`SITE_URL` when building);
+- give the templates in overrides/ the UI strings (macros/strings.toml) as
+  `ui_strings`, so the theme's additions speak the page's language;
+- leave out the <link rel="alternate" hreflang> tags of the page head (see
+  on_post_page).
 """
 from __future__ import annotations
 
@@ -22,6 +26,7 @@ import json
 import re
 import subprocess
 import sys
+import tomllib
 from copy import deepcopy
 from datetime import date
 from functools import lru_cache
@@ -60,6 +65,10 @@ def material_search_config(lang: str) -> dict:
     return {"lang": [lang if lang in LUNR_LANGUAGES else "en"],
             "separator": settings["separator"],
             "pipeline": [step for step in settings["pipeline"].split(",") if step.strip()]}
+
+
+# The UI strings of every language; the templates in overrides/ read them as ui_strings.
+UI_STRINGS = tomllib.loads(Path(__file__).with_name("strings.toml").read_text(encoding="utf-8"))
 
 
 def _languages(config) -> list[str]:
@@ -201,6 +210,10 @@ def on_config(config, **kwargs):
         config.theme.static_templates.discard("404.html")
 
 
+def on_env(env, config, files, **kwargs):
+    env.globals["ui_strings"] = UI_STRINGS
+
+
 @event_priority(0)  # after mkdocs-static-i18n (50) has set this page's switcher links
 def on_page_context(context, page, config, nav, **kwargs):
     """The switcher links of the home pages are root-absolute ("/el/", or
@@ -212,6 +225,21 @@ def on_page_context(context, page, config, nav, **kwargs):
         if alternate["link"].startswith(base):
             alternate["link"] = alternate["link"][len(base):] or "."
     return context
+
+
+# <link rel="alternate" hreflang="…" href="…"> as Material writes it in the page head
+_HEAD_ALTERNATE = re.compile(r'[ \t]*<link rel="alternate" href="[^"]*" hreflang="[^"]*">\n?')
+
+
+def on_post_page(output, page, config, **kwargs):
+    """Material fetches sitemap.xml under every alternate link of the head, and on a
+    switcher click goes to the page the sitemap names, without its #anchor (which
+    language-switcher.js carries over): five requests per page, four or five of them
+    404. The switcher's own links already point at the same page in each language
+    (mkdocs-static-i18n), and the sitemap lists every page's alternates for search
+    engines (with absolute addresses, which these relative links are not)."""
+    head_end = output.find("</head>")
+    return _HEAD_ALTERNATE.sub("", output[:head_end]) + output[head_end:]
 
 
 def on_template_context(context, template_name, config, **kwargs):

@@ -79,10 +79,11 @@ def feedback_shown(page) -> dict:
         findings: el.querySelectorAll('.exercise__feedback [data-rule]').length,
         feedbackVisible: !el.querySelector('.exercise__feedback').hidden,
         fired: el.querySelectorAll('.exercise__rule--fired').length,
+        summaryVisible: !el.querySelector('.exercise__summary').hidden,
     })""")
 
 
-NO_FEEDBACK = {"passed": None, "marks": 0, "findings": 0, "feedbackVisible": False, "fired": 0}
+NO_FEEDBACK = {"passed": None, "marks": 0, "findings": 0, "feedbackVisible": False, "fired": 0, "summaryVisible": False}
 
 
 def test_stalled_download_times_out_and_only_try_again_restarts(page, server):

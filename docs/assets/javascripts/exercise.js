@@ -2,6 +2,8 @@
 // start the checker worker when an exercise comes near the view or is focused (only
 // when focused if the learner saves data), and show its findings. The learner's text is only ever handled as text (value,
 // textContent, text nodes): never parsed as HTML.
+import { draftKey, recordPassed } from "./progress.js";
+
 const WORKER_URL = new URL("exercise-worker.js", import.meta.url);
 // The service worker that keeps the runtime and this language's pages for offline
 // use and later visits: at the site's root, so its scope is the whole site.
@@ -10,6 +12,8 @@ const PAUSE_MS = 60; // a pause in typing this long triggers a check
 const STALL_MS = 30_000; // loading: no byte and no step this long, and the load has stalled
 const ANSWER_MS = 20_000; // a check unanswered this long: the worker is taken for dead
 const SEVERITIES = ["error", "warning", "tip"];
+const CHECKING_MS = 250; // a check slower than this shows "Checking…" (a quick one would only flicker)
+const ANNOUNCE_GAP_MS = 150; // the same verdict again, asked for with "Check": clear, then say it anew
 // What Python's str.strip() takes away (the checker's own test for an empty text):
 // wider than JavaScript's trim(), which keeps U+001C–U+001F and U+0085.
 const BLANK = /^[\t\n\v\f\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$/;
@@ -184,11 +188,18 @@ class Exercise {
     this.progressBar = root.querySelector(".exercise__progress");
     this.feedback = root.querySelector(".exercise__feedback");
     this.selfCheck = root.querySelector(".exercise__self-check");
+    this.summary = root.querySelector(".exercise__summary"); // the verdict in brief, beside the box
+    this.printReply = root.querySelector(".exercise__print-reply");
+    this.model = root.querySelector(".exercise__model");
+    this.model.hidden = true; // shown once the learner has tried (visible without JavaScript)
     this.buttons = {};
     root.querySelectorAll("[data-action]").forEach((b) => (this.buttons[b.dataset.action] = b));
-    this.draftKey = `srh-draft:${this.lang}:${this.id}`;
+    this.draftKey = draftKey(this.lang, this.id);
     this.draftNote = el("p", { class: "exercise__draft-note", id: `${this.text.id}-draft-note`, hidden: "" });
     this.text.after(this.draftNote);
+    this.checkingTimer = null;
+    this.sayTimer = null;
+    this.announce = false; // the learner pressed "Check": say the verdict even if it is unchanged
     this.stored = true; // the draft is in localStorage (false: storage full or blocked)
     this.edits = 0; // counts changes of the text: an answer about an older text is stale
     this.sent = null; // the request in flight: {id, edits, text}; one at a time
@@ -196,11 +207,21 @@ class Exercise {
     this.timer = null;
 
     this.text.value = this.loadDraft();
+    this.printReply.textContent = this.text.value;
+    this.showDraftNote();
     this.text.addEventListener("input", () => this.onInput());
     this.text.addEventListener("focus", () => checker.start());
-    this.buttons.check.addEventListener("click", () => this.check());
+    this.buttons.check.addEventListener("click", () => {
+      this.announce = true;
+      this.check();
+    });
     this.buttons.retry.addEventListener("click", () => checker.retry());
-    this.buttons.reveal.addEventListener("click", () => this.reveal());
+    this.summary.addEventListener("click", (event) => {
+      if (this.feedback.hidden) return;
+      event.preventDefault(); // no new history entry: scroll to the findings and move focus there
+      this.feedback.scrollIntoView({ block: "start" });
+      this.feedback.focus({ preventScroll: true });
+    });
   }
 
   loadDraft() {
@@ -223,25 +244,67 @@ class Exercise {
   }
 
   setStored(stored) {
-    if (stored === this.stored) return;
-    this.stored = stored;
-    this.draftNote.textContent = stored ? "" : this.t.draft_not_saved;
-    this.draftNote.hidden = stored;
-    if (stored) this.text.removeAttribute("aria-describedby");
-    else this.text.setAttribute("aria-describedby", this.draftNote.id);
-    if (this.root.dataset.state === "error") this.say(this.failureMessage());
+    if (stored !== this.stored) {
+      this.stored = stored;
+      if (stored) this.text.removeAttribute("aria-describedby");
+      else this.text.setAttribute("aria-describedby", this.draftNote.id);
+      if (this.root.dataset.state === "error") this.say(this.failureMessage());
+    }
+    this.showDraftNote();
+  }
+
+  // Under the box, quietly (not a live region): "saved" while there is a draft,
+  // or, in bold and tied to the box, that it could not be saved.
+  showDraftNote() {
+    const note = this.stored ? (this.text.value ? this.t.draft_saved : "") : this.t.draft_not_saved;
+    if (this.draftNote.textContent !== note) this.draftNote.textContent = note;
+    this.draftNote.hidden = !note;
+    this.draftNote.classList.toggle("exercise__draft-note--lost", !this.stored);
   }
 
   setState(state) {
     this.root.dataset.state = state;
   }
 
-  // A live region re-announces every change: say only what is new.
-  say(message, verdict = null) {
+  // A live region re-announces every change: say only what is new, so checks made
+  // while the learner types are heard only when their verdict changes. "Check"
+  // pressed is a question, answered even when the verdict is the same (said anew).
+  say(message, verdict = null, again = false) {
     const className = "exercise__status-text" + (verdict ? ` exercise__verdict exercise__verdict--${verdict}` : "");
-    if (this.statusText.textContent === message && this.statusText.className === className) return;
+    clearTimeout(this.sayTimer);
+    if (this.statusText.textContent === message && this.statusText.className === className) {
+      if (!again) return;
+      this.statusText.textContent = "";
+      this.sayTimer = setTimeout(() => (this.statusText.textContent = message), ANNOUNCE_GAP_MS);
+      return;
+    }
     this.statusText.textContent = message;
     this.statusText.className = className;
+  }
+
+  // The summary beside the box: "Passes", "2 errors · 1 warning", "Checking…", or nothing.
+  showSummary(text, kind = "") {
+    clearTimeout(this.checkingTimer);
+    if (this.summary.textContent !== text) this.summary.textContent = text;
+    this.summary.hidden = !text;
+    this.summary.dataset.verdict = kind;
+  }
+
+  // "Checking…" only if the answer takes a while; the verdict on show stays until then.
+  showChecking() {
+    clearTimeout(this.checkingTimer);
+    this.checkingTimer = setTimeout(() => this.showSummary(this.t.checking, "checking"), CHECKING_MS);
+  }
+
+  // Findings counted as they are listed: one per rule, by severity, in the page's plural forms.
+  counts(report) {
+    const severityOf = new Map(report.findings.map((f) => [f.rule, f.severity]));
+    const plural = new Intl.PluralRules(this.lang);
+    return SEVERITIES.map((severity) => {
+      const n = [...severityOf.values()].filter((s) => s === severity).length;
+      const forms = this.t[`count_${severity}`];
+      return n ? (forms[plural.select(n)] || forms.other).replace("{n}", String(n)) : null;
+    }).filter(Boolean).join(" · ");
   }
 
   failureMessage() {
@@ -260,6 +323,7 @@ class Exercise {
   clearFeedback() {
     this.feedback.replaceChildren();
     this.feedback.hidden = true;
+    this.showSummary("");
     delete this.root.dataset.passed;
     this.root.querySelectorAll(".exercise__rule--fired").forEach((li) => li.classList.remove("exercise__rule--fired"));
   }
@@ -267,6 +331,7 @@ class Exercise {
   onInput() {
     this.edits++;
     this.saveDraft();
+    this.printReply.textContent = this.text.value;
     clearTimeout(this.timer);
     checker.start(); // only the first time: after a failure, only "Try again" restarts it
     const problem = this.inputProblem(this.text.value);
@@ -281,6 +346,7 @@ class Exercise {
       this.timer = setTimeout(() => this.check(), PAUSE_MS);
     } else {
       this.clearFeedback(); // it cannot be checked now: the old verdict is about another text
+      if (checker.state === "loading") this.showChecking(); // checked as soon as the checker is ready
     }
   }
 
@@ -294,10 +360,13 @@ class Exercise {
     if (state === "loading") {
       this.setState("loading");
       this.say(this.t.loading);
+      if (!BLANK.test(this.text.value)) this.showChecking();
     } else if (state === "error") {
       this.setState("error");
       this.say(this.failureMessage());
+      this.showSummary("");
       this.selfCheck.open = true;
+      this.model.hidden = false; // no feedback: the rules and the model answer are what is left
     }
   }
 
@@ -321,10 +390,12 @@ class Exercise {
     if (problem) {
       this.clearFeedback();
       this.setState("ready");
-      this.say(problem);
+      this.say(problem, null, this.announce);
+      this.announce = false;
       return;
     }
     this.setState("checking");
+    this.showChecking();
     if (this.sent) {
       this.due = true; // one request at a time: the newest text goes when it comes back
       return;
@@ -345,24 +416,29 @@ class Exercise {
   }
 
   show(report, text) {
+    const again = this.announce;
+    this.announce = false;
     if (report.input_error) {
       this.clearFeedback();
       this.setState("ready");
       const known = { empty: this.t.empty, too_long: this.t.too_long_input }[report.input_error];
-      this.say(known || this.t.check_failed);
+      this.say(known || this.t.check_failed, null, again);
       if (!known) this.selfCheck.open = true;
       return;
     }
     this.render(report, text);
     this.root.dataset.passed = String(report.passed);
     this.setState("done");
-    this.say(report.passed ? this.t.passed : this.t.not_passed, report.passed ? "passed" : "failed");
-    this.buttons.reveal.hidden = false;
-  }
-
-  reveal() {
-    this.root.querySelector(".exercise__model").hidden = false;
-    this.buttons.reveal.hidden = true;
+    const counts = this.counts(report);
+    if (report.passed) {
+      this.showSummary(this.t.summary_passes, "passed");
+      this.say(this.t.passed, "passed", again);
+      recordPassed(this.lang, this.id); // progress, on the "All exercises" page
+    } else {
+      this.showSummary(counts, "failed");
+      this.say(`${this.t.not_passed} ${counts}`, "failed", again);
+    }
+    this.model.hidden = false;
   }
 
   render(report, text) {
