@@ -291,9 +291,11 @@ def define_env(env):
 
     @env.macro
     def translation_status() -> str:
-        """A table: every page, its state in every translation."""
+        """A table: every page, by its title in the reader's language (linked to it),
+        and its state in every translation."""
         page = _page()
-        t = STRINGS[page_lang(page)]
+        reader = page_lang(page)
+        t = STRINGS[reader]
         label = {"up to date": "✓ " + t["status_up_to_date"], "stale": "⚠ " + t["status_stale"],
                  "missing": "✗ " + t["status_missing"], "english only": t["status_english_only"]}
         root = root_prefix(page)
@@ -306,7 +308,12 @@ def define_env(env):
                 state = translations.page_status(slug, lang).state
                 text = label[state]
                 cells.append(f'<a href="{root}{lang}/{url}">{_e(text)}</a>' if state in ("up to date", "stale") else text)
-            rows.append(f'| <a href="{root}{url}">{slug}</a> | ' + " | ".join(cells) + " |")
+            title = _e(translations.title(slug, reader))
+            if (translations.DOCS / reader / f"{slug}.md").exists():
+                link = f'<a href="{root}{lang_prefix(reader)}{url}">{title}</a>'
+            else:  # read in English (translations.title), as it is served
+                link = f'<a href="{root}{url}" hreflang="en" lang="en">{title}</a>'
+            rows.append(f"| {link} | " + " | ".join(cells) + " |")
         return "\n".join(rows)
 
 

@@ -16,7 +16,8 @@ multilingual site is built:
   language's build. It is served at any missing address, so MkDocs gives it
   absolute links from the path of `site_url` (`SITE_URL` when building);
 - give the templates in overrides/ the UI strings (macros/strings.toml) as
-  `ui_strings`, so the theme's additions speak the page's language;
+  `ui_strings`, so the theme's additions speak the page's language, and the
+  headings' permanent-link tooltip too (toc's permalink_title, per language build);
 - leave out the <link rel="alternate" hreflang> tags of the page head (see
   on_post_page).
 """
@@ -141,7 +142,7 @@ def check_data() -> None:
         raise PluginError(f"checks/{exc}") from None
 
 
-PRINCIPLE_TITLE = "# {{ principle_title() }}"
+PRINCIPLE_TITLE = "# " + translations.PRINCIPLE_TITLE
 
 
 def check_principle_titles(config) -> None:
@@ -204,7 +205,11 @@ def on_pre_build(config, **kwargs):
 
 @event_priority(-200)  # after mkdocs-static-i18n (-100) has set the language of this build
 def on_config(config, **kwargs):
-    if config.plugins["i18n"].current_language == _default_language(config):
+    lang = config.plugins["i18n"].current_language
+    # The headings' "permanent link" tooltip in this build's language (mkdocs-static-i18n
+    # refuses per-language markdown_extensions; every page is rendered from mdx_configs).
+    config.mdx_configs.setdefault("toc", {})["permalink_title"] = UI_STRINGS[lang]["permalink_title"]
+    if lang == _default_language(config):
         config.theme.static_templates.add("404.html")
     else:  # every language's build would overwrite it: the last one (Hebrew) won
         config.theme.static_templates.discard("404.html")

@@ -6,6 +6,7 @@ it translates (`source_hash`). When the English page changes, its hash changes a
 the translation shows as stale until a translator catches it up and marks it.
 
     python macros/translations.py status [--lang el] [--check]   what needs translating
+                                   (each page with its English title)
     python macros/translations.py mark el say-sorry [own-it ...]   mark as caught up
     python macros/translations.py mark el --all
 """
@@ -15,6 +16,7 @@ import argparse
 import hashlib
 import re
 import sys
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -51,6 +53,29 @@ def recorded_hash(text: str) -> str | None:
 def english_only(page: str) -> bool:
     return re.search(r"^english_only:\s*true\s*$", front_matter(
         (DOCS / SOURCE / f"{page}.md").read_text(encoding="utf-8")), re.M) is not None
+
+
+# A principle page's heading is this macro: its title is in the rule data (site_build.py)
+PRINCIPLE_TITLE = "{{ principle_title() }}"
+_HEADING = re.compile(r"^#[ \t]+(.+?)[ \t]*$", re.M)
+
+
+def title(page: str, lang: str = SOURCE) -> str:
+    """The page's title as its readers in that language see it: its first heading, or,
+    on a principle page, its title in checks/rules/<lang>.toml [principles]. A page
+    that is not translated (or English only) is read in English, as it is served."""
+    path = DOCS / lang / f"{page}.md"
+    if not path.exists():
+        path, lang = DOCS / SOURCE / f"{page}.md", SOURCE
+    text = path.read_text(encoding="utf-8")
+    match = _FRONT_MATTER.match(text)
+    heading = _HEADING.search(text, match.end() if match else 0)
+    if heading is None:
+        return page
+    if heading.group(1) == PRINCIPLE_TITLE:
+        rules = tomllib.loads((ROOT / "checks" / "rules" / f"{lang}.toml").read_text(encoding="utf-8"))
+        return rules["principles"][page]
+    return heading.group(1)
 
 
 def pages() -> list[str]:
@@ -114,7 +139,7 @@ def main(argv=None) -> int:
     rows = all_status((args.lang,) if args.lang else TRANSLATIONS)
     todo = [s for s in rows if s.state in ("stale", "missing")]
     for s in rows if args.all else todo:
-        print(f"{s.state:12} docs/{s.lang}/{s.page}.md")
+        print(f"{s.state:12} docs/{s.lang}/{s.page}.md  ({title(s.page)})")
     print(f"{len(todo)} of {len([s for s in rows if s.state != 'english only'])} translations need work")
     return 1 if args.check and todo else 0
 

@@ -10,6 +10,7 @@ import re
 import zipfile
 
 import pytest
+import tomllib
 
 import checks
 from checks import LANGUAGES
@@ -20,6 +21,7 @@ import translations  # noqa: E402
 
 # Pages every language must have (the editor's guide is English only, by its front matter).
 PAGES = [p for p in translations.pages() if not translations.english_only(p)]
+UI = tomllib.loads((ROOT / "macros" / "strings.toml").read_text(encoding="utf-8"))
 
 
 def page_dir(site_dir, lang, slug):
@@ -57,6 +59,46 @@ def test_a_principle_page_and_the_feedback_that_links_to_it_use_one_title(site_d
         h1 = re.sub(r'<a class="headerlink".*?</a>', "", h1)
         assert re.sub(r"<[^>]+>", "", h1).strip() == title, (lang, slug)
         assert f"<title>{title}" in html.replace("&quot;", '"').replace("&#39;", "'"), (lang, slug)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_headings_permanent_links_are_titled_in_the_pages_language(site_dir, lang):
+    for slug in ("index", "say-sorry", "rules"):
+        html = (page_dir(site_dir, lang, slug) / "index.html").read_text(encoding="utf-8")
+        titles = set(re.findall(r'<a class="headerlink" href="[^"]*" title="([^"]*)"', html))
+        assert titles == {html_lib.escape(UI[lang]["permalink_title"])}, (lang, slug, titles)
+
+
+def primary_nav(site_dir, lang) -> list[str]:
+    """The links of a language's navigation (its home page's sidebar), as page slugs."""
+    html = (page_dir(site_dir, lang, "index") / "index.html").read_text(encoding="utf-8")
+    nav = html[html.index('class="md-nav md-nav--primary"'):]
+    nav = nav[:nav.index("md-sidebar--secondary")]  # not the table of contents
+    return [href.strip("./") or "index" for href in re.findall(r'<a href="([^"#]*)" class="md-nav__link', nav)]
+
+
+def test_the_editors_guide_is_in_the_english_navigation_only(site_dir):
+    english = primary_nav(site_dir, "en")
+    assert "editors" in english
+    # the learners' navigation is the English one, in the same order, but English-only pages
+    learners = [slug for slug in english if slug in PAGES]
+    for lang in LANGUAGES:
+        if lang != "en":
+            assert primary_nav(site_dir, lang) == learners, lang
+            # nor is it the next page after the last one of the learners' navigation
+            last = (page_dir(site_dir, lang, learners[-1]) / "index.html").read_text(encoding="utf-8")
+            assert "md-footer__link--next" not in last, lang
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_one_site_name_per_tab_the_editions_own(site_dir, lang):
+    def title(slug):
+        html = (page_dir(site_dir, lang, slug) / "index.html").read_text(encoding="utf-8")
+        return html_lib.unescape(re.search(r"<title>(.*?)</title>", html, re.S).group(1).strip())
+    site_name = translations.title("index", lang)  # the home page's heading: the edition's own name
+    assert title("index") == site_name
+    principle = checks.language(lang).principles["say-sorry"]
+    assert title("say-sorry") == f"{principle} - {site_name}"
 
 
 def _served_runtime(site_dir, page):

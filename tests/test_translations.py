@@ -1,12 +1,14 @@
 """Translation status: every translation records its English source; when the
 English page changes, its translations turn stale (on the status page and on the
 page itself, with a link to the English page) until they are marked caught up."""
+import html as html_lib
 import re
 import subprocess
 import sys
 
 import pytest
 
+import checks
 from checks import LANGUAGES
 from conftest import ROOT
 from project_copy import build, copy_project
@@ -41,7 +43,8 @@ def test_status_command_lists_the_four_stale_translations(changed_site):
     _, _, status = changed_site
     assert status.returncode == 1
     for lang in ("el", "ar", "et", "he"):
-        assert f"stale        docs/{lang}/say-sorry.md" in status.stdout
+        # the file to change, and the page by its title (the principle's, from the rule data)
+        assert f"stale        docs/{lang}/say-sorry.md  (Say sorry and mean it)" in status.stdout
 
 
 def test_stale_page_tells_its_readers_and_links_to_english(changed_site):
@@ -56,8 +59,21 @@ def test_stale_page_tells_its_readers_and_links_to_english(changed_site):
 def test_status_page_shows_stale(changed_site):
     _, site, _ = changed_site
     html = (site / "translation-status" / "index.html").read_text(encoding="utf-8")
-    row = html[html.index('say-sorry</a>'):].split("</tr>")[0]
+    row = html[html.index('<a href="../say-sorry/">Say sorry and mean it</a>'):].split("</tr>")[0]
     assert row.count("stale") == 4
+
+
+@pytest.mark.parametrize("lang", ("en",) + translations.TRANSLATIONS)
+def test_status_page_names_pages_by_their_titles_in_its_language(site_dir, lang):
+    html = (site_dir / ("" if lang == "en" else lang) / "translation-status" / "index.html").read_text(encoding="utf-8")
+    table = html[html.index("<table>"):html.index("</table>")]
+    titles = [html_lib.unescape(t) for t in re.findall(r"<tr>\s*<td><a [^>]*>([^<]*)</a>", table)]
+    assert len(titles) == len(translations.pages())
+    principle = checks.language(lang).principles["say-sorry"]
+    home = re.search(r"^# (.+)$", (ROOT / "docs" / lang / "index.md").read_text(encoding="utf-8"), re.M).group(1)
+    assert principle in titles and home in titles, titles
+    assert "Editor's guide" in titles  # English only: its English title, marked as English
+    assert not set(titles) & set(translations.pages()), titles  # no file names
 
 
 def test_marking_catches_up(changed_site):

@@ -45,3 +45,12 @@ def test_search_finds_only_this_language(page, server, lang):
             assert not any(path.startswith(o) for o in others), (word, href)
         else:
             assert path.startswith(f"/{lang}/"), (word, href)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_editors_guide_is_in_the_english_navigation_only(page, server, lang):
+    page.goto(server.url + prefix(lang) + f"{PRINCIPLE}/")
+    links = page.eval_on_selector_all(".md-nav--primary a.md-nav__link[href]", "as => as.map(a => a.href)")
+    assert server.url + prefix(lang) + f"{PRINCIPLE}/" in links  # the learners' pages are there
+    editors = [href for href in links if href.endswith("/editors/")]
+    assert editors == ([server.url + "editors/"] if lang == "en" else []), editors
