@@ -5,7 +5,8 @@ multilingual site is built:
 - give every page the date it was last changed (`page.meta.revision_date`,
   which Material shows at the foot of the page);
 - split the search index by language, so a reader searching Greek pages finds
-  Greek pages, analysed by the right lunr language (see overrides/main.html);
+  Greek pages, each read as the checker reads words (macros/search.py; see
+  overrides/main.html);
 - keep every link relative, so the site works from any sub-path: the language
   switcher on the home pages too (mkdocs-static-i18n writes those root-absolute);
 - stop the build, before any page is rendered, on a mistake in the data the
@@ -23,7 +24,6 @@ multilingual site is built:
 """
 from __future__ import annotations
 
-import json
 import re
 import subprocess
 import sys
@@ -45,28 +45,8 @@ import translations  # noqa: E402
 if str(runtime.ROOT) not in sys.path:
     sys.path.insert(0, str(runtime.ROOT))
 import checks  # noqa: E402
+import search  # noqa: E402  (reads checks.normalize)
 from checks.rules import RuleDataError  # noqa: E402
-
-# lunr languages Material ships (assets/javascripts/lunr/min/): Estonian has none.
-LUNR_LANGUAGES = ("en", "el", "ar", "he")
-
-
-def material_search_config(lang: str) -> dict:
-    """Search settings Material itself uses for a language: its `search.config.*`
-    strings (pipeline, separator), falling back to English as Material does."""
-    import material
-    folder = Path(material.__file__).parent / "templates" / "partials" / "languages"
-
-    def read(code):
-        text = (folder / f"{code}.html").read_text(encoding="utf-8")
-        return {key: json.loads(f'"{value}"') for key, value in
-                re.findall(r'"search\.config\.(\w+)":\s*"((?:[^"\\]|\\.)*)"', text)}
-
-    settings = {**read("en"), **read(lang)}
-    return {"lang": [lang if lang in LUNR_LANGUAGES else "en"],
-            "separator": settings["separator"],
-            "pipeline": [step for step in settings["pipeline"].split(",") if step.strip()]}
-
 
 # The UI strings of every language; the templates in overrides/ read them as ui_strings.
 UI_STRINGS = tomllib.loads(Path(__file__).with_name("strings.toml").read_text(encoding="utf-8"))
@@ -78,27 +58,6 @@ def _languages(config) -> list[str]:
 
 def _default_language(config) -> str:
     return next(lang.locale for lang in config.plugins["i18n"].config.languages if lang.default)
-
-
-def split_search_index(site_dir: Path, languages: list[str], default: str) -> None:
-    index_file = site_dir / "search" / "search_index.json"
-    if not index_file.exists():
-        return
-    merged = json.loads(index_file.read_text(encoding="utf-8"))
-    by_lang: dict[str, list] = {lang: [] for lang in languages}
-    for doc in merged["docs"]:
-        prefix = doc["location"].split("/", 1)[0]
-        if prefix in by_lang and prefix != default:
-            by_lang[prefix].append({**doc, "location": doc["location"][len(prefix) + 1:]})
-        else:
-            by_lang[default].append(doc)
-    for lang, docs in by_lang.items():
-        config = {**merged["config"], **material_search_config(lang)}
-        folder = site_dir / "search" if lang == default else site_dir / lang / "search"
-        folder.mkdir(parents=True, exist_ok=True)
-        (folder / "search_index.json").write_text(
-            json.dumps({"config": config, "docs": docs}, ensure_ascii=False, separators=(",", ":")),
-            encoding="utf-8")
 
 
 @lru_cache(maxsize=1)
@@ -259,6 +218,7 @@ def on_post_build(config, **kwargs):
         return  # a nested per-language build: wait for the outermost one
     site_dir = Path(config.site_dir)
     built = runtime.install_runtime(site_dir / "assets" / "pyodide")
-    split_search_index(site_dir, _languages(config), _default_language(config))
+    search.split_index(site_dir, _languages(config), _default_language(config))
+    search.write_languages(site_dir, _languages(config))
     # last: it lists (and hashes) every file of the site, the search's too
     offline.write_service_worker(site_dir, _languages(config), _default_language(config), built)

@@ -161,7 +161,9 @@ def test_one_search_index_per_language(site_dir):
         assert locations
         assert not any(loc.split("/")[0] in LANGUAGES for loc in locations), lang
         seen += len(locations)
-        assert index["config"]["lang"] == (["en"] if lang in ("en", "et") else [lang])  # Material has no lunr.et
+        assert index["config"]["lang"] == [f"fold-{lang}"]  # macros/search.py
+        language_file = site_dir / "assets" / "javascripts" / "lunr" / "min" / f"lunr.fold-{lang}.min.js"
+        assert f'searchLanguage("fold-{lang}",' in language_file.read_text(encoding="utf-8")
 
 
 def test_every_link_and_asset_is_relative(site_dir):
