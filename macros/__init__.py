@@ -154,6 +154,13 @@ def define_env(env):
             raise MacroError(f"{page.file.src_uri}: exercise('{scenario_id}') is on this page twice "
                              "(each exercise may appear once on a page: remove one)")
         seen.add(scenario_id)
+        # An exercise lives on its scenario's page: "All exercises" links there, and a
+        # second page showing it would share its draft and its progress.
+        slug = Path(page.file.src_uri).stem
+        if scenario.principle != slug:
+            raise MacroError(f"{page.file.src_uri}: exercise('{scenario_id}') belongs on {scenario.principle}.md "
+                             f"(principle in checks/scenarios/{scenario_id}.toml): every page has exercises "
+                             "of its own; write a scenario for this page")
         text = scenario.text(lang)  # RuleDataError names the file when a language is missing
         rules = checks.language(lang)
         root = root_prefix(page)

@@ -1,7 +1,8 @@
 """An editor's mistake stops the build with a message that says where: an unknown
 scenario in a page, a bad rule pattern, a broken scenario file, a broken link; an
 empty or blank rule message or title, HTML in a message, a pattern that would take
-exponential time, the same exercise twice on one page, a page with no translation,
+exponential time, the same exercise twice on one page, an exercise on a page other
+than its scenario's, a page with no translation,
 a missing UI string, a root-absolute link written as raw HTML.
 
 Each test breaks its own copy of the project; these mistakes stop the build before
@@ -125,6 +126,13 @@ def test_the_same_exercise_twice_on_a_page_stops_the_build(project, tmp_path):
     append(page, '\n{{ exercise("plums") }}\n')
     out = failed(project, tmp_path)
     assert "el/last-word.md: exercise('plums') is on this page twice" in out, out[-3000:]
+
+
+def test_an_exercise_on_another_principle_page_stops_the_build(project, tmp_path):
+    # two pages sharing an exercise would share its draft, and "All exercises" links one
+    append(project / "docs" / "he" / "follow-up.md", '\n{{ exercise("faulty-cd") }}\n')
+    out = failed(project, tmp_path)
+    assert "he/follow-up.md: exercise('faulty-cd') belongs on ask-and-fix.md" in out, out[-3000:]
 
 
 def test_a_missing_translation_stops_the_build(project, tmp_path):

@@ -3,8 +3,10 @@
 complete good reply to the same customer. The good reply passes the checker with
 no error and no warning; the bad one does not, and breaks a rule of its own page
 where the page has rules (issue 11). English must have them on every principle
-page; a translation is held to the same standard as soon as it has them."""
+page; a translation is held to the same standard as soon as it has them.
+Every principle page has an exercise of its own, in every language (issue 10)."""
 import re
+from collections import defaultdict
 
 import pytest
 
@@ -17,6 +19,7 @@ from conftest import ROOT
 PRINCIPLES = sorted(set(checks.language("en").principles) | {"prepare", "recovery-paradox", "document"})
 
 FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.S)
+EXERCISE = re.compile(r'\{\{\s*exercise\(\s*"([^"]+)"\s*\)\s*\}\}')
 REPLY = re.compile(r'<div class="reply reply--(bad|good)" markdown>\s*\n(.*?)\n\s*</div>', re.S)
 
 
@@ -71,3 +74,30 @@ def test_good_reply_passes_and_bad_reply_breaks_the_page(lang, slug):
     page_rules = {r.id for r in checks.language(lang).rules if r.principle == slug}
     if page_rules:
         assert page_rules & set(bad.fired()), (lang, slug, "the bad reply breaks none of this page's rules")
+
+
+def exercises_on(lang: str, slug: str) -> list[str]:
+    return EXERCISE.findall(source(lang, slug))
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_no_two_principle_pages_share_an_exercise(lang):
+    # a shared exercise shares one draft and one pass, and "All exercises" can only link
+    # to one of the pages (issue 10: ask-and-fix and follow-up once shared the CD)
+    pages_of = defaultdict(list)
+    for slug in PRINCIPLES:
+        ids = exercises_on(lang, slug)
+        assert ids, f"docs/{lang}/{slug}.md has no exercise"
+        for scenario_id in ids:
+            pages_of[scenario_id].append(slug)
+    shared = {scenario_id: pages for scenario_id, pages in pages_of.items() if len(pages) > 1}
+    assert not shared, f"docs/{lang}/: exercises on more than one page: {shared}"
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_exercise_is_on_the_page_its_scenario_names(lang):
+    # "All exercises" links each scenario to its `principle` page
+    for scenario in checks.all_scenarios():
+        assert scenario.principle in PRINCIPLES, (scenario.id, scenario.principle)
+        assert scenario.id in exercises_on(lang, scenario.principle), \
+            f"docs/{lang}/{scenario.principle}.md does not show exercise('{scenario.id}')"

@@ -50,6 +50,19 @@ def test_principle_pages_end_with_an_exercise_and_rules_link_back(site_dir):
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
+def test_all_exercises_lists_every_principle_page_and_each_link_lands_on_its_exercise(site_dir, lang):
+    # issue 10: the list once had 8 exercises for 10 principle pages
+    principles = set(checks.language("en").principles) | {"prepare", "recovery-paradox", "document"}
+    html = (page_dir(site_dir, lang, "exercises") / "index.html").read_text(encoding="utf-8")
+    links = re.findall(r'<a data-progress-exercise="([^"]+)" href="\.\./([^/"]+)/#exercise-\1">', html)
+    assert len(links) == len(checks.scenario_ids()) == html.count("data-progress-exercise=")
+    assert {slug for _, slug in links} == principles
+    for scenario_id, slug in links:
+        target = (page_dir(site_dir, lang, slug) / "index.html").read_text(encoding="utf-8")
+        assert f'id="exercise-{scenario_id}"' in target, (lang, scenario_id, slug)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
 def test_a_principle_page_and_the_feedback_that_links_to_it_use_one_title(site_dir, lang):
     # the widget's "learn more: <title>" and the rules page take the title from the
     # rule data; the page's heading, its tab title and the navigation show the same

@@ -102,6 +102,23 @@ def test_draft_survives_reload(page, server):
     assert page.locator(f"{EXERCISE} textarea").input_value() == ""
 
 
+@pytest.mark.parametrize("lang", ["en", "he"])
+def test_follow_up_and_document_keep_drafts_of_their_own(page, server, lang):
+    # issue 10: follow-up showed ask-and-fix's exercise, document own-it's, with one draft each
+    prefix = server.url + ("" if lang == "en" else f"{lang}/")
+    drafts = {}
+    for slug in ("ask-and-fix", "follow-up", "own-it", "document"):
+        page.goto(f"{prefix}{slug}/")
+        boxes = page.locator(".exercise textarea")
+        assert boxes.count() == 1, slug
+        assert boxes.input_value() == "", f"{slug} opened with another page's draft"
+        drafts[slug] = f"draft on {slug}"
+        boxes.fill(drafts[slug])
+    for slug, draft in drafts.items():
+        page.goto(f"{prefix}{slug}/")
+        assert page.locator(".exercise textarea").input_value() == draft, slug
+
+
 def test_typed_html_stays_text(page, server):
     open_exercise(page, server, "en")
     page.on("dialog", lambda dialog: dialog.dismiss())
