@@ -131,7 +131,7 @@ def check_translations(config) -> None:
     if missing:
         raise PluginError("\n".join(
             f"docs/{s.lang}/{s.page}.md is missing: translate docs/en/{s.page}.md into "
-            f"{names.get(s.lang, s.lang)} (without it the {s.lang} site would show the English page), "
+            f"{s.lang} ({names.get(s.lang, s.lang)}; without it that site would show the English page), "
             f"or give docs/en/{s.page}.md the front matter english_only: true" for s in missing))
 
 

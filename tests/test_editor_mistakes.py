@@ -138,7 +138,7 @@ def test_an_exercise_on_another_principle_page_stops_the_build(project, tmp_path
 def test_a_missing_translation_stops_the_build(project, tmp_path):
     (project / "docs" / "he" / "own-it.md").unlink()
     out = failed(project, tmp_path)
-    assert "docs/he/own-it.md is missing: translate docs/en/own-it.md into Hebrew" in out, out[-3000:]
+    assert "docs/he/own-it.md is missing: translate docs/en/own-it.md into he (עברית;" in out, out[-3000:]
 
 
 def test_a_missing_ui_string_names_the_file_and_language(project, tmp_path):
