@@ -221,8 +221,9 @@ def define_env(env):
         for scenario in checks.all_scenarios():
             text = scenario.text(lang)
             first = " ".join(text.situation.split()).split(". ")[0].rstrip(".") + "."
-            title = principles.get(scenario.principle)
-            where = f" ({_e(title)})" if title else ""
+            # pages no rule links to (prepare, document…) keep their title on the page
+            title = principles.get(scenario.principle) or translations.title(scenario.principle, lang)
+            where = f" ({_e(title)})"
             lines.append(f'- [{text.title}]({scenario.principle}.md#exercise-{scenario.id}){{ data-progress-exercise="{scenario.id}" }}'
                          f'<span class="exercise-progress__about">{where}: {_e(first)}</span>')
         strings = json.dumps({k: v for k, v in t.items() if k.startswith("progress_")},

@@ -60,6 +60,11 @@ def test_all_exercises_lists_every_principle_page_and_each_link_lands_on_its_exe
     for scenario_id, slug in links:
         target = (page_dir(site_dir, lang, slug) / "index.html").read_text(encoding="utf-8")
         assert f'id="exercise-{scenario_id}"' in target, (lang, scenario_id, slug)
+        # each entry names the page it practises, by that page's heading
+        h1 = re.sub(r'<a class="headerlink".*?</a>', "", re.search(r"<h1[^>]*>(.*?)</h1>", target, re.S).group(1))
+        heading = html_lib.unescape(re.sub(r"<[^>]+>", "", h1).strip())
+        about = re.search(rf'data-progress-exercise="{scenario_id}".*?exercise-progress__about">(.*?)</span>', html, re.S)
+        assert html_lib.unescape(about.group(1)).startswith(f" ({heading}): "), (lang, scenario_id, about.group(1))
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
