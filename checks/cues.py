@@ -10,17 +10,24 @@ patterns that use them instead.
 from __future__ import annotations
 
 from collections import defaultdict
+from functools import lru_cache
 
 from .patterns import Seq, Unit
 from .tokens import Token
 
 
-def token_keys(token: Token) -> set[str]:
+def token_keys(token: Token) -> frozenset[str]:
     """The keys a token is matched by: "=reading", "~stem" and "%form" (as typed)."""
-    keys = {"=" + r for r in token.readings}
-    keys.update("~" + s for s in token.stems)
-    keys.add("%" + token.text)
-    return keys
+    return _keys(token.text, token.readings, token.stems)
+
+
+@lru_cache(maxsize=20000)
+def _keys(text: str, readings: tuple[str, ...], stems: tuple[str, ...]) -> frozenset[str]:
+    # The same word is read the same way in every check: built once, shared.
+    keys = {"=" + r for r in readings}
+    keys.update("~" + s for s in stems)
+    keys.add("%" + text)
+    return frozenset(keys)
 
 
 class Lexicon:
@@ -55,6 +62,8 @@ class Lexicon:
         self._pair_firsts = {first for first, _ in self._by_pair}
         self._prefix_lengths = sorted({len(p) for p in self._by_prefix})
         self._suffix_lengths = sorted({len(s) for s in self._by_suffix})
+        # A word and the word after it bring the same candidates in every check.
+        self._memo: dict[tuple[str, str | None], list] = {}
 
     def _test(self, unit: Unit):
         """How to test a token against one word of an entry: (keys, prefix, suffix,
@@ -105,8 +114,14 @@ class Lexicon:
         for i, token in enumerate(tokens):
             if not token.word:
                 continue
-            following = keys[i + 1] if i + 1 < n and tokens[i + 1].sentence == token.sentence else None
-            candidates = self._candidates(token, keys[i], following)
+            same = i + 1 < n and tokens[i + 1].sentence == token.sentence
+            memo_key = (token.text, tokens[i + 1].text if same else None)
+            candidates = self._memo.get(memo_key)
+            if candidates is None:
+                if len(self._memo) > 50000:
+                    self._memo.clear()
+                candidates = self._memo[memo_key] = self._candidates(
+                    token, keys[i], keys[i + 1] if same else None)
             if not candidates:
                 continue
             longest: dict[str, int] = {}

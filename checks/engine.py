@@ -274,7 +274,8 @@ class Analysis:
             starts = range(len(self.items))
         else:
             plain, prefixes = pattern.first_split
-            found = {i for k in held & plain for i in self.positions[k]}
+            positions = self.positions     # (not held & plain: that copies every key)
+            found = {i for k in plain if k in positions for i in positions[k]}
             for k in prefixes:
                 found.update(self._positions_of(k))
             starts = sorted(found)

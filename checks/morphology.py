@@ -59,6 +59,21 @@ class Morphology:
         self._stemmer = _load_stemmer(self.stemmer)
         self._readings: dict[str, tuple[str, ...]] = {}
         self._stems: dict[str, str] = {}
+        self._parts: dict[str, tuple] = {}
+
+    def parts(self, word: str) -> tuple[tuple[int, int, str, tuple[str, ...], tuple[str, ...]], ...]:
+        """Each part of a word (see split) with its readings and stems, computed once
+        per word: the tokenizer asks this for every word of every check."""
+        found = self._parts.get(word)
+        if found is None:
+            out = []
+            for s, e in self.split(word):
+                part = word[s:e]
+                readings = self.readings(part)
+                stems = tuple(dict.fromkeys(stem for stem in map(self.stem, readings) if stem))
+                out.append((s, e, part, readings, stems))
+            found = self._parts[word] = tuple(out)
+        return found
 
     def split(self, word: str) -> list[tuple[int, int]]:
         """(start, end) of the parts a word splits into: "don't" -> "do", "n't"."""

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from .morphology import Morphology
 from .normalize import Folded
@@ -31,8 +32,8 @@ _CLOSERS = frozenset("\"')]")
 _LIST_ITEM = re.compile(r"\n[ \t]*(?:[-*•·–]|\d{1,2}[.)])\s")
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
+    """A word, a number or a punctuation mark (a named tuple: a check makes hundreds)."""
     start: int                  # offsets into the folded text
     end: int
     text: str                   # folded form
@@ -54,7 +55,7 @@ class Sentences:
 def _breaks_between(doc: Folded, before: int, after: int) -> bool:
     """Whether the white space between two folded offsets, as typed, holds a blank
     line or starts a list item."""
-    if before <= 0 or after >= len(doc.text) or not any(k in doc.line_breaks for k in range(before, after)):
+    if not doc.line_breaks or before <= 0 or after >= len(doc.text) or not any(k in doc.line_breaks for k in range(before, after)):
         return False
     gap = doc.original[doc.ends[before - 1]:doc.starts[after]]
     if "\n" not in gap and "\r" not in gap and "\u2029" not in gap:
@@ -70,23 +71,25 @@ def tokenize(doc: Folded, morphology: Morphology, sentences: Sentences) -> tuple
     """The tokens of a folded text, and for each sentence whether it ends with a
     question mark (question openers without one are the rule data's business)."""
     text, original = doc.text, doc.original
-    raw: list[tuple[int, int, str, bool, bool]] = []   # start, end, text, capital as typed, a word
+    # start, end, text, capital as typed, a word, readings, stems
+    raw: list[tuple[int, int, str, bool, bool, tuple, tuple]] = []
     for m in _TOKEN.finditer(text):
         start, word = m.start(), m.group()
         if len(word) > 1 and ("@" in word or "/" in word or word.startswith("www.")):
-            raw.append((start, m.end(), word, False, False))   # an address: not words
+            raw.append((start, m.end(), word, False, False, (word,), ()))   # an address: not words
         elif word[0].isalnum() or word[0] == "_":
             cap = original[doc.starts[start]:doc.ends[start]][:1].isupper()
-            for s, e in morphology.split(word):
-                raw.append((start + s, start + e, word[s:e], cap and s == 0, True))
+            for s, e, part, readings, stems in morphology.parts(word):
+                raw.append((start + s, start + e, part, cap and s == 0, True, readings, stems))
         else:
             # Two control characters delimit tokens in the engine's stream: never a token.
-            raw.append((start, m.end(), "\ufffd" if word in "\x02\x03" else word, False, False))
+            word = "\ufffd" if word in "\x02\x03" else word
+            raw.append((start, m.end(), word, False, False, (word,), ()))
 
     terminal = _TERMINAL | sentences.question_marks
     n = len(raw)
     ends: set[int] = set()      # indices of the last token of a sentence
-    for i, (start, end, word, _, _) in enumerate(raw):
+    for i, (start, end, word, *_) in enumerate(raw):
         if i + 1 < n and _breaks_between(doc, end, raw[i + 1][0]):
             ends.add(i)
         if word not in terminal or (word == "." and _not_an_end(raw, i, sentences)):
@@ -99,12 +102,8 @@ def tokenize(doc: Folded, morphology: Morphology, sentences: Sentences) -> tuple
     tokens: list[Token] = []
     questions: list[bool] = []
     sentence, asks = 0, False
-    for i, (start, end, word, cap, is_word) in enumerate(raw):
-        if is_word:
-            readings = morphology.readings(word)
-            stems = tuple(dict.fromkeys(stem for stem in map(morphology.stem, readings) if stem))
-        else:
-            readings, stems = (word,), ()
+    for i, (start, end, word, cap, is_word, readings, stems) in enumerate(raw):
+        if not is_word:
             asks = asks or word in sentences.question_marks
         tokens.append(Token(start, end, word, readings, stems, is_word, cap, sentence))
         if i in ends and i + 1 < n:
