@@ -10,7 +10,7 @@ from checks.normalize import Folded
 from checks.patterns import PatternError, parse
 from checks.tokens import Sentences, tokenize
 
-EN = Sentences(abbreviations=frozenset({"mr", "mrs", "dr"}), question_marks=frozenset("?"))
+EN = Sentences(abbreviations=frozenset({"mr", "mrs", "dr", "no"}), question_marks=frozenset("?"))
 
 
 def sentences(text: str, rules: Sentences = EN, morphology: Morphology | None = None) -> list[str]:
@@ -28,6 +28,9 @@ def sentences(text: str, rules: Sentences = EN, morphology: Morphology | None = 
     ("It cost 2.50 today. Sorry!", ["It cost 2.50 today.", "Sorry!"]),
     ("Sorry, e.g. the box was torn. Then", ["Sorry, e.g. the box was torn.", "Then"]),
     ("Order no. 5 is late. Sorry.", ["Order no. 5 is late.", "Sorry."]),
+    # A number after a full stop starts a sentence unless an abbreviation came before.
+    ("It arrived on the 3rd. 14 people called.", ["It arrived on the 3rd.", "14 people called."]),
+    ("We owe you 20. 5 of it is the fee.", ["We owe you 20.", "5 of it is the fee."]),
     ("Really?! We will fix it.", ["Really?!", "We will fix it."]),
     ("J. Smith called. Sorry.", ["J. Smith called.", "Sorry."]),
     ("I am sorry about\nthe wait but the shop was full", ["I am sorry about\nthe wait but the shop was full"]),
