@@ -274,8 +274,7 @@ class Analysis:
             starts = range(len(self.items))
         else:
             plain, prefixes = pattern.first_split
-            positions = self.positions     # (not held & plain: that copies every key)
-            found = {i for k in plain if k in positions for i in positions[k]}
+            found = {i for k in held & plain for i in self.positions[k]}
             for k in prefixes:
                 found.update(self._positions_of(k))
             starts = sorted(found)

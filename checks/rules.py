@@ -279,7 +279,7 @@ def _settings(data: dict, filename: str) -> tuple[Morphology, Sentences, int, fr
     if not isinstance(table, dict):
         raise RuleDataError(f"{where} is missing")
     known = {"stemmer", "stem_reach", "stem_endings", "stem_min", "clitics", "min_stem", "suffixes", "readings", "abbreviations",
-             "question_marks", "ordinal_dot", "negation_window", "scope_keeps"}
+             "number_abbreviations", "question_marks", "ordinal_dot", "negation_window", "scope_keeps"}
     unknown = set(table) - known
     if unknown:
         raise RuleDataError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
@@ -300,6 +300,7 @@ def _settings(data: dict, filename: str) -> tuple[Morphology, Sentences, int, fr
         abbreviations=frozenset(fold(a).rstrip(".") for a in table.get("abbreviations", [])),
         question_marks=frozenset(table.get("question_marks", ["?"])),
         ordinal_dot=bool(table.get("ordinal_dot", False)),
+        number_abbreviations=frozenset(fold(a).rstrip(".") for a in table.get("number_abbreviations", [])),
     )
     return (morphology, sentences, int(table.get("negation_window", 6)),
             frozenset(table.get("scope_keeps", ["'", "-", '"'])))

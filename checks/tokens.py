@@ -50,6 +50,8 @@ class Sentences:
     abbreviations: frozenset[str]     # folded, without the final dot: "mr", "e.g"
     question_marks: frozenset[str]    # tokens that end a question: "?" (el also ";")
     ordinal_dot: bool = False         # "15. märtsil": a number's dot is no sentence end
+    # Abbreviations only before a number: "order no. 5" is one sentence, "No. It was ours." two.
+    number_abbreviations: frozenset[str] = frozenset()
 
 
 def _breaks_between(doc: Folded, before: int, after: int) -> bool:
@@ -119,12 +121,14 @@ def _not_an_end(raw, i: int, sentences: Sentences) -> bool:
         return False            # nothing before it, or "word ." with a space: an end
     before = raw[i - 1]
     if before[2] in sentences.abbreviations:
-        return True             # Mr. Dr. "order no. 5", "approx. 20": the language's list
+        return True             # Mr. Dr. "approx. 20": the language's list
     following = raw[i + 1] if i + 1 < len(raw) else None
     if following is None:
         return False
     if following[0] == raw[i][1] and following[4]:
         return True             # a word right after it: "shop.co.uk", "3.5"
+    if before[2] in sentences.number_abbreviations and following[2][0].isdigit():
+        return True             # "order no. 5", "vol. 2"
     if sentences.ordinal_dot and before[2].isdigit() and following[4] and not following[3]:
         return True             # ordinal date: "15. märtsil"
     if len(before[2]) == 1 and before[2].isalpha() and before[3] and following[3]:

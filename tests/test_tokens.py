@@ -10,7 +10,8 @@ from checks.normalize import Folded
 from checks.patterns import PatternError, parse
 from checks.tokens import Sentences, tokenize
 
-EN = Sentences(abbreviations=frozenset({"mr", "mrs", "dr", "no"}), question_marks=frozenset("?"))
+EN = Sentences(abbreviations=frozenset({"mr", "mrs", "dr"}), question_marks=frozenset("?"),
+               number_abbreviations=frozenset({"no"}))
 
 
 def sentences(text: str, rules: Sentences = EN, morphology: Morphology | None = None) -> list[str]:
@@ -31,6 +32,7 @@ def sentences(text: str, rules: Sentences = EN, morphology: Morphology | None = 
     # A number after a full stop starts a sentence unless an abbreviation came before.
     ("It arrived on the 3rd. 14 people called.", ["It arrived on the 3rd.", "14 people called."]),
     ("We owe you 20. 5 of it is the fee.", ["We owe you 20.", "5 of it is the fee."]),
+    ("Was it your fault? No. It was ours.", ["Was it your fault?", "No.", "It was ours."]),
     ("Really?! We will fix it.", ["Really?!", "We will fix it."]),
     ("J. Smith called. Sorry.", ["J. Smith called.", "Sorry."]),
     ("I am sorry about\nthe wait but the shop was full", ["I am sorry about\nthe wait but the shop was full"]),
