@@ -12,6 +12,7 @@
 
 Rule kinds:
 presence  each match of `patterns` is a finding, unless it overlaps a match of `unless`
+          or its sentence holds a match of `unless_sentence` (the fault owned there)
 absence   a finding when no `patterns` match outside the matches of `ignore`
 length    more than `max_words` words
 scenario  none of the exercise scenario's key terms appear
@@ -328,8 +329,11 @@ def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
 
 def presence(rule: Rule, analysis: Analysis) -> list[tuple[int, int]]:
     vetoes = analysis.all_matches(rule.unless)
+    tokens = analysis.tokens
+    owning = {tokens[i].sentence for a, b in analysis.all_matches(rule.unless_sentence) for i in range(a, b)}
     return [r for r in analysis.all_matches(rule.patterns)
-            if not any(_overlaps(r, v) for v in vetoes) and not all(analysis.quoted[r[0]:r[1]])]
+            if not any(_overlaps(r, v) for v in vetoes) and not all(analysis.quoted[r[0]:r[1]])
+            and not owning.intersection(tokens[i].sentence for i in range(*r))]
 
 
 def absent(rule: Rule, analysis: Analysis) -> bool:

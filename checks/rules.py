@@ -67,6 +67,7 @@ class Rule:
     message: str                    # what to do instead, in the language
     patterns: tuple[Pattern, ...] = ()
     unless: tuple[Pattern, ...] = ()   # presence: drop a match that overlaps one of these
+    unless_sentence: tuple[Pattern, ...] = ()  # presence: drop a match whose sentence has one
     ignore: tuple[Pattern, ...] = ()   # absence: matches overlapping these do not count
     max_words: int | None = None
     scenario: str | None = None           # scenario kind: the scenario its examples use
@@ -438,7 +439,7 @@ def language(code: str) -> Language:
             raise RuleDataError(f"{filename}: [principles] has no title for '{meta['principle']}' (rule '{rule_id}')")
         kind = meta["kind"]
         allowed = {"title", "message", "bad", "good"} | {
-            "presence": {"patterns", "unless"}, "absence": {"patterns", "ignore"},
+            "presence": {"patterns", "unless", "unless_sentence"}, "absence": {"patterns", "ignore"},
             "length": set(), "scenario": {"scenario"}}[kind]
         for key in ("title", "message"):
             if not _require(entry, key, str, where).strip():
@@ -474,6 +475,7 @@ def language(code: str) -> Language:
             title=entry["title"], message=entry["message"],
             patterns=patterns,
             unless=compile_all(entry.get("unless", []), table_line, rule_id, "unless"),
+            unless_sentence=compile_all(entry.get("unless_sentence", []), table_line, rule_id, "unless_sentence"),
             ignore=compile_all(entry.get("ignore", []), table_line, rule_id, "ignore"),
             max_words=meta.get("max_words"),
             scenario=entry.get("scenario") if kind == "scenario" else None,

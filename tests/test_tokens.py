@@ -161,3 +161,16 @@ def test_a_pattern_can_carry_its_own_antipatterns(tmp_path, monkeypatch):
                             unless=(lang.compile("we can't wait"),))
     a = analyse("We can't wait to see you. We can't refund it.", "en")
     assert len(a.matches(plain)) == 2 and len(a.matches(own)) == 1
+
+
+def test_a_rule_can_drop_findings_in_a_sentence_that_owns_the_fault():
+    from dataclasses import replace
+    from checks import rules as rule_data
+    from checks.engine import presence
+    lang = rule_data.language("en")
+    rule = replace(lang.rule("evasive-passive"), unless=(), unless_sentence=())
+    text = "A mistake was made, and it was our mistake. A mistake was made."
+    assert len(presence(rule, analyse(text, "en"))) == 2
+    owned = replace(rule, unless_sentence=(lang.compile("our mistake"),))
+    (first, _), = presence(owned, analyse(text, "en"))
+    assert first > 8     # the finding in the second sentence stays
