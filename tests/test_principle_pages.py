@@ -101,3 +101,21 @@ def test_every_exercise_is_on_the_page_its_scenario_names(lang):
         assert scenario.principle in PRINCIPLES, (scenario.id, scenario.principle)
         assert scenario.id in exercises_on(lang, scenario.principle), \
             f"docs/{lang}/{scenario.principle}.md does not show exercise('{scenario.id}')"
+
+
+RULE_LINK = re.compile(r"\[([^\]]+)\]\(rules\.md#([a-z-]+)\)")
+INLINE_CODE = re.compile(r"`[^`]*`")
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_a_link_to_a_rule_names_it_by_its_title(lang):
+    """The glossary, the role-play cards and every other page call a rule what the
+    widget and the rule reference call it: its title in the checker's data."""
+    titles = {rule.id: rule.title for rule in checks.language(lang).rules}
+    wrong = []
+    for path in sorted((ROOT / "docs" / lang).glob("*.md")):
+        text = INLINE_CODE.sub("", path.read_text(encoding="utf-8"))
+        for label, rule_id in RULE_LINK.findall(text):
+            if " ".join(label.split()) != titles.get(rule_id):
+                wrong.append(f"{path.name}: [{label}] -> {rule_id} ({titles.get(rule_id)!r})")
+    assert not wrong, wrong
