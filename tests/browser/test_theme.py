@@ -281,6 +281,17 @@ def test_the_method_prints_on_one_a4_page(page, server, lang):
     assert pdf_pages(page.pdf(format="A4")) > 1
 
 
+@pytest.mark.parametrize("lang", ["en", "he"])
+def test_each_role_play_card_prints_on_a_sheet_of_its_own(page, server, lang):
+    page.goto(server.url + prefix(lang) + "facilitators/")
+    cards = page.locator("article .role-card")
+    assert cards.count() >= 9            # eight cards and a blank one
+    page.emulate_media(media="print")
+    assert cards.first.evaluate("e => getComputedStyle(e).breakBefore") == "page"
+    page.emulate_media(media=None)
+    assert pdf_pages(page.pdf(format="A4")) > cards.count()
+
+
 @pytest.mark.parametrize("lang", ["en", "ar"])
 def test_stories_print_open(page, server, site_dir, lang):
     path = next(p for p in page_paths(site_dir, lang)
