@@ -30,14 +30,17 @@ def search_box(page, server, lang, query) -> tuple[int, list[str]]:
     pages found (Material's count) and the addresses listed."""
     page.goto(server.url + prefix(lang))
     meta = page.locator(".md-search-result__meta")
-    initializing = meta.text_content()
     page.locator(".md-search__input").click()
-    changed = "t => document.querySelector('.md-search-result__meta').textContent !== t"
-    page.wait_for_function(changed, arg=initializing, timeout=20_000)  # the index is ready
-    placeholder = meta.text_content()
+    # The index is ready when the meta line shows Material's placeholder. Waiting for
+    # the line to change instead would hang whenever the index was ready first.
+    placeholder = page.evaluate("""() => JSON.parse(document.getElementById("__config")
+        .textContent).translations["search.result.placeholder"]""")
+    ready = "t => document.querySelector('.md-search-result__meta').textContent.trim() === t"
+    page.wait_for_function(ready, arg=placeholder.strip(), timeout=20_000)
+    changed = "t => document.querySelector('.md-search-result__meta').textContent.trim() !== t"
     page.locator(".md-search__input").fill(query)
     page.keyboard.press("End")  # Material searches on key events; fill() alone sends none
-    page.wait_for_function(changed, arg=placeholder, timeout=20_000)
+    page.wait_for_function(changed, arg=placeholder.strip(), timeout=20_000)
     hrefs = page.eval_on_selector_all(".md-search-result__item > a", "as => as.map(a => a.href)")
     count = re.findall(r"\d+", meta.text_content())
     assert not page.errors, page.errors
