@@ -44,6 +44,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 TOK, SEP = "\x02", "\x03"
 PREFIX = "\x01"       # ends a first key that stands for every key beginning with it
@@ -104,9 +105,10 @@ def _lex(source: str):
 
 
 class _Parser:
-    def __init__(self, source: str, word):
+    def __init__(self, source: str, word, units: dict | None = None):
         self.source = source
         self.word = word          # folds and splits a literal word into units
+        self.units = units        # unit text -> its node, shared by a language's patterns
         lexemes = _lex(source)
         self.items = []
         for i, (kind, text, start, end) in enumerate(lexemes):
@@ -201,6 +203,16 @@ class _Parser:
         return joined[0] if len(joined) == 1 else Alt(tuple(joined))
 
     def unit(self, text: str):
+        # The same few hundred units ("@you", "(we|i)" parts) recur across a language's
+        # thousands of patterns: reading each once is a good part of its load time.
+        if self.units is None:
+            return self._unit(text)
+        node = self.units.get(text)
+        if node is None:
+            node = self.units[text] = self._unit(text)
+        return node
+
+    def _unit(self, text: str):
         m = _UNIT.match(text)
         if m is None:
             raise PatternError(f"cannot read {text!r}")
@@ -225,14 +237,15 @@ class _Parser:
             parts = []
             for part in base.split("&"):
                 negated = part.startswith("!") and len(part) > 1
-                unit = self.unit(part[1:] if negated else part)
+                unit = self._unit(part[1:] if negated else part)
                 if not isinstance(unit, Unit) or unit.kind in ("any", "end", "and"):
                     raise PatternError(f"{base!r}: & joins one-token tests only")
                 parts.append((unit, negated))
             if all(negated for _, negated in parts):
                 raise PatternError(f"{base!r}: at least one test must say what the token is")
             return Unit("and", tuple(parts), flags, head)
-        base = re.sub(r"\\(.)", r"\1", base)   # \? is a literal ?
+        if "\\" in base:
+            base = re.sub(r"\\(.)", r"\1", base)   # \? is a literal ?
         if base == "_":
             return Unit("any", "", flags, head)
         if base == "$":
@@ -300,10 +313,11 @@ def _min_tokens(node) -> int:
     return node.low * _min_tokens(node.node)
 
 
-def parse(source: str, word) -> object:
+def parse(source: str, word, units: dict | None = None) -> object:
     """The parse tree of one pattern. `word(text, whole=False)` folds a literal and,
-    unless whole, splits it as the tokenizer would ("don't" -> ["do", "n't"])."""
-    tree = _Parser(source, word).parse()
+    unless whole, splits it as the tokenizer would ("don't" -> ["do", "n't"]);
+    `units`, a dict kept across one language's patterns, reads each unit once."""
+    tree = _Parser(source, word, units).parse()
     if _min_tokens(tree) == 0:
         raise PatternError("every part is optional: the pattern would match nothing at all")
     return tree
@@ -489,8 +503,8 @@ class Compiler:
         out = []
         for tree in self.macros[name]:
             heads: list[str] = []
-            regex = re.compile(self.regex(tree, heads))
-            unless = tuple(Pattern("unless", re.compile(self.regex(u)), self.first_keys(u), tuple(self.required(u)))
+            regex = self.regex(tree, heads)
+            unless = tuple(Pattern("unless", self.regex(u), self.first_keys(u), tuple(self.required(u)))
                            for u in self.macro_unless.get(id(tree), ()))
             out.append(Pattern("@" + name, regex, self.first_keys(tree), tuple(self.required(tree)), tuple(heads),
                                unless))
@@ -556,7 +570,7 @@ class Compiler:
 class Pattern:
     """One compiled pattern of a rule, with the source an editor wrote."""
     source: str
-    regex: re.Pattern
+    expression: str             # the regular expression over the token stream
     first: frozenset | None     # a match starts at a token with one of these keys (None: anywhere)
     required: tuple = ()        # key sets a text must hold one each of, or nothing matches
     heads: tuple = ()           # a cue class's pattern: names of the groups that capture heads
@@ -568,3 +582,10 @@ class Pattern:
                               tuple(k for k in keys if k.endswith(PREFIX)))
         object.__setattr__(self, "first_split", None if self.first is None else split(self.first))
         object.__setattr__(self, "required_split", tuple(split(keys) for keys in self.required))
+
+    @cached_property
+    def regex(self) -> re.Pattern:
+        # Compiled on first use: most patterns never run on a given reply (their
+        # required keys are absent), and compiling all of them is most of the time
+        # a language takes to load, which a learner waits for in the browser.
+        return re.compile(self.expression)

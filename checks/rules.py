@@ -8,6 +8,7 @@ rule, so a broken edit fails at load time and in the tests, never at check time.
 from __future__ import annotations
 
 import re
+import time
 import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -98,8 +99,38 @@ class Language:
     def compile(self, source: str) -> Pattern:
         """One pattern, compiled for this language (PatternError if it cannot be read)."""
         tree = parse(source, self.word)
-        regex = re.compile(self.compiler.regex(tree))
-        return Pattern(source, regex, self.compiler.first_keys(tree), tuple(self.compiler.required(tree)))
+        pattern = Pattern(source, self.compiler.regex(tree), self.compiler.first_keys(tree),
+                          tuple(self.compiler.required(tree)))
+        try:
+            pattern.regex
+        except re.error as exc:
+            raise PatternError(str(exc)) from None
+        return pattern
+
+    def compile_regexes(self, budget: float | None = None) -> bool:
+        """Compile pattern expressions now rather than on first use: all of them
+        before a memory snapshot is taken and in the tests (where one Python cannot
+        compile is a RuleDataError naming its rule), or for at most `budget` seconds
+        at a time in the browser's worker once it is ready. True when none is left."""
+        deadline = None if budget is None else time.perf_counter() + budget
+        for pattern, where in self._patterns():
+            if "regex" not in pattern.__dict__:
+                if deadline is not None and time.perf_counter() > deadline:
+                    return False
+                _compiled(pattern, where)
+        return True
+
+    def _patterns(self):
+        """Every compiled pattern with where it comes from: cue classes (every check
+        tags them) first, then the rules."""
+        for name, patterns, _ in self.macro_classes:
+            for pattern in patterns:
+                for p in (pattern, *pattern.unless):
+                    yield p, f"rules/{self.code}.toml: cue class '{name}'"
+        for rule in self.rules:
+            for pattern in (*rule.patterns, *rule.unless, *rule.unless_sentence, *rule.ignore):
+                for p in (pattern, *pattern.unless):
+                    yield p, f"rules/{self.code}.toml: rule '{rule.id}'"
 
     def word(self, text: str, whole: bool = False) -> list[str] | str:
         """A literal of the rule data, folded as texts are, and split as the
@@ -113,6 +144,13 @@ class Language:
         """A scenario's key terms as patterns: each word matches any word it starts,
         with or without clitics (so "plum" finds "plums", "שזיף" finds "והשזיפים")."""
         return _key_terms(self, scenario_id)
+
+
+def _compiled(pattern: Pattern, where: str) -> None:
+    try:
+        pattern.regex
+    except re.error as exc:
+        raise RuleDataError(f"{where}: bad pattern {pattern.source!r}: {exc}") from None
 
 
 @lru_cache(maxsize=None)
@@ -322,6 +360,8 @@ def language(code: str) -> Language:
         folded = fold(text)
         return folded if whole else [folded[s:e] for s, e in morphology.split(folded)]
 
+    units: dict = {}   # each unit of this language's patterns read once
+
     # Cue classes: plain phrases are looked up, the others expanded in place.
     cues = data.get("cues")
     if not isinstance(cues, dict):
@@ -344,8 +384,8 @@ def language(code: str) -> Language:
             if not isinstance(entry, str) or not entry.strip():
                 raise RuleDataError(f"{where}: every entry must be a non-empty string or {{pattern, unless}}")
             try:
-                tree = parse(entry, word)
-                unless_trees = [parse(u, word) for u in unless]
+                tree = parse(entry, word, units)
+                unless_trees = [parse(u, word, units) for u in unless]
                 for checked in (tree, *unless_trees):
                     linear(checked)
             except PatternError as exc:
@@ -373,9 +413,9 @@ def language(code: str) -> Language:
                                     f"unknown cue class @{sorted(unknown)[0]}")
     try:
         order = compiler.macro_order()
+        uses = {name: set().union(*(classes_used(tree) for tree in macros[name])) for name in order}
         macro_classes = tuple(
-            (name, compiler.macro_patterns(name),
-             any(name in classes_used(tree) for later in order[n + 1:] for tree in macros[later]))
+            (name, compiler.macro_patterns(name), any(name in uses[later] for later in order[n + 1:]))
             for n, name in enumerate(order))
     except (PatternError, re.error) as exc:
         raise RuleDataError(f"{filename}:{cue_line}: [cues]: {exc}") from None
@@ -384,12 +424,12 @@ def language(code: str) -> Language:
     def compile_one(source: str, where_line: int, rule_id: str, own_unless=()) -> Pattern:
         line = _line_of(filename, source, where_line)
         try:
-            tree = parse(source, word)
+            tree = parse(source, word, units)
             linear(tree)
             unknown = classes_used(tree) - set(cues)
             if unknown:
                 raise PatternError(f"unknown cue class @{sorted(unknown)[0]}")
-            return Pattern(source, re.compile(compiler.regex(tree)), compiler.first_keys(tree),
+            return Pattern(source, compiler.regex(tree), compiler.first_keys(tree),
                            tuple(compiler.required(tree)), unless=own_unless)
         except (PatternError, re.error) as exc:
             raise RuleDataError(f"{filename}:{line}: rule '{rule_id}': bad pattern {source!r}: {exc}") from None

@@ -1,6 +1,7 @@
 """Rule data with a mistake fails loudly at load time, naming the file and the rule."""
 import re
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -35,6 +36,32 @@ def test_every_language_loads_and_has_every_rule():
     ids = set(checks.catalogue())
     for lang in checks.LANGUAGES:
         assert {r.id for r in checks.language(lang).rules} == ids
+
+
+@pytest.mark.parametrize("lang", checks.LANGUAGES)
+def test_every_pattern_compiles(lang):
+    # Patterns compile on first use; this compiles them all, as a snapshot does.
+    language = checks.language(lang)
+    assert language.compile_regexes()
+    assert all("regex" in p.__dict__ for p, _ in language._patterns())
+
+
+def test_a_pattern_python_cannot_compile_names_its_rule():
+    language = checks.language("en")
+    rule = language.rule("excuse")
+    broken = rules_module.Pattern("due to (", "(", None)
+    language = replace(language, rules=(replace(rule, patterns=(broken, *rule.patterns)),))
+    with pytest.raises(RuleDataError, match=r"rules/en.toml: rule 'excuse': bad pattern 'due to \('"):
+        language.compile_regexes()
+
+
+def test_compiling_in_slices_ends_with_every_pattern_compiled(data_copy):
+    language = checks.language("el")
+    slices = 1
+    while not language.compile_regexes(0.001):
+        slices += 1
+    assert slices > 1
+    assert all("regex" in p.__dict__ for p, _ in language._patterns())
 
 
 def _line(lines: list[str], needle: str) -> int:

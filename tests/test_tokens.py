@@ -157,7 +157,7 @@ def test_a_pattern_can_carry_its_own_antipatterns(tmp_path, monkeypatch):
     from checks import rules as rule_data
     lang = rule_data.language("en")
     plain = lang.compile("we can't")
-    own = rule_data.Pattern(plain.source, plain.regex, plain.first, plain.required,
+    own = rule_data.Pattern(plain.source, plain.expression, plain.first, plain.required,
                             unless=(lang.compile("we can't wait"),))
     a = analyse("We can't wait to see you. We can't refund it.", "en")
     assert len(a.matches(plain)) == 2 and len(a.matches(own)) == 1

@@ -22,10 +22,17 @@ def _prepare(langs):
     for lang in langs:
         checks.language(lang)
 
+def _compile_some(langs, seconds):
+    """Compile some of the pattern expressions these languages compile on first use,
+    for about that many seconds: False while some are left. The worker runs it between
+    requests once it is ready, so the learner's first check does not wait for them."""
+    return all([checks.language(lang).compile_regexes(seconds) for lang in langs])
+
 def _warm(lang):
     """Compile the language's rules and check every exercise's model answer once,
     so that a snapshot holds them ready (scenarios read, key terms compiled)."""
     _prepare([lang])
+    checks.language(lang).compile_regexes()
     for scenario in checks.all_scenarios():
         if lang in scenario.texts:
             _check(scenario.text(lang).model_answer, lang, scenario.id)

@@ -16,6 +16,7 @@ let check = null;
 let failed = false;
 let lastActivity = 0;
 const SNAPSHOT_MIN_MEMORY_GB = 1; // navigator.deviceMemory below this: start normally
+const COMPILE_SLICE_S = 0.01;     // the longest a check request waits behind compiling
 
 // Pyodide logs, but never rejects, when it cannot fetch one of its files (a blocked
 // or missing .wasm leaves loadPyodide() pending forever). Watch this worker's own
@@ -135,6 +136,18 @@ async function init({ runtime, langs, lock, memoryGB }) {
   const maxChars = pyodide.runPython("checks.MAX_CHARS");
   check = pyodide.globals.get("_check");
   post({ type: "ready", maxChars });
+  if (!restored) compileRest(pyodide.globals.get("_compile_some"), pyodide.toPy(langs));
+}
+
+// The rules' pattern expressions compile on first use (a snapshot holds them all).
+// After a normal start, compile the rest in slices of a few milliseconds: a check
+// request arriving meanwhile runs between two slices, not after all of them.
+async function compileRest(compileSome, langs) {
+  try {
+    while (!compileSome(langs, COMPILE_SLICE_S)) await new Promise((next) => setTimeout(next, 0));
+  } catch (err) {
+    console.info("Exercise checker: patterns will compile as they are used:", err && err.message ? err.message : err);
+  }
 }
 
 function post(message) {
