@@ -209,6 +209,7 @@ class Analysis:
                 end = self._instance_end(tags, i, name)
                 marks = ("#neg", "#refused") if name.startswith("refusing") else ("#neg",)
                 step, k = (1, end + 1) if forward else (-1, i - 1)
+                window = lang.negation_window if forward else lang.negation_window_back
                 words = 0
                 while 0 <= k < len(tokens) and tokens[k].sentence == tokens[i].sentence:
                     if not tokens[k].word and tokens[k].text not in lang.scope_keeps:
@@ -216,7 +217,7 @@ class Analysis:
                     if "@scope_break" in tags[k] or "&scope_break" in tags[k]:
                         break
                     words += tokens[k].word
-                    if words > lang.negation_window:
+                    if words > window:
                         break
                     flags[k].update(marks)
                     k += step

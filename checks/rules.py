@@ -85,6 +85,7 @@ class Language:
     sentences: Sentences
     lexicon: Lexicon
     negation_window: int            # words a negator reaches
+    negation_window_back: int       # words a negator that follows what it denies reaches back
     scope_keeps: frozenset[str]     # punctuation inside a word group that does not end a scope
     compiler: Compiler = field(repr=False)
     cues: dict[str, list[str]] = field(repr=False)   # class -> entries as written
@@ -312,13 +313,14 @@ def catalogue() -> dict[str, dict]:
     return rules
 
 
-def _settings(data: dict, filename: str) -> tuple[Morphology, Sentences, int, frozenset[str]]:
+def _settings(data: dict, filename: str) -> tuple[Morphology, Sentences, int, int, frozenset[str]]:
     where = f"{filename}: [language]"
     table = data.get("language")
     if not isinstance(table, dict):
         raise RuleDataError(f"{where} is missing")
     known = {"stemmer", "stem_reach", "stem_endings", "stem_min", "clitics", "min_stem", "suffixes", "readings", "abbreviations",
-             "number_abbreviations", "question_marks", "ordinal_dot", "negation_window", "scope_keeps"}
+             "number_abbreviations", "question_marks", "ordinal_dot", "negation_window",
+             "negation_window_back", "scope_keeps"}
     unknown = set(table) - known
     if unknown:
         raise RuleDataError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
@@ -341,7 +343,8 @@ def _settings(data: dict, filename: str) -> tuple[Morphology, Sentences, int, fr
         ordinal_dot=bool(table.get("ordinal_dot", False)),
         number_abbreviations=frozenset(fold(a).rstrip(".") for a in table.get("number_abbreviations", [])),
     )
-    return (morphology, sentences, int(table.get("negation_window", 6)),
+    window = int(table.get("negation_window", 6))
+    return (morphology, sentences, window, int(table.get("negation_window_back", window)),
             frozenset(table.get("scope_keeps", ["'", "-", '"'])))
 
 
@@ -353,7 +356,7 @@ def language(code: str) -> Language:
     data = _read_toml(filename)
     cat = catalogue()
     lines = _table_lines(filename)
-    morphology, sentences, window, keeps = _settings(data, filename)
+    morphology, sentences, window, window_back, keeps = _settings(data, filename)
 
     @lru_cache(maxsize=None)
     def word(text: str, whole: bool = False):
@@ -530,6 +533,7 @@ def language(code: str) -> Language:
         sentences=sentences,
         lexicon=lexicon,
         negation_window=window,
+        negation_window_back=window_back,
         scope_keeps=keeps,
         compiler=compiler,
         cues={k: list(v) for k, v in cues.items()},
