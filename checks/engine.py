@@ -12,7 +12,9 @@
 
 Rule kinds:
 presence  each match of `patterns` is a finding, unless it overlaps a match of `unless`
-          or its sentence holds a match of `unless_sentence` (the fault owned there)
+          or its sentence holds a match of `unless_sentence` (the fault owned there); no
+          finding at all when the reply holds a match of `unless_reply` (the writer
+          commits to something somewhere: principle 7 of the corpus guide)
 absence   a finding when no `patterns` match outside the matches of `ignore`
 length    more than `max_words` words
 scenario  none of the exercise scenario's key terms appear
@@ -329,6 +331,8 @@ def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
 
 
 def presence(rule: Rule, analysis: Analysis) -> list[tuple[int, int]]:
+    if rule.unless_reply and any(analysis.matches(p) for p in rule.unless_reply):
+        return []
     vetoes = analysis.all_matches(rule.unless)
     tokens = analysis.tokens
     owning = {tokens[i].sentence for a, b in analysis.all_matches(rule.unless_sentence) for i in range(a, b)}

@@ -69,6 +69,7 @@ class Rule:
     patterns: tuple[Pattern, ...] = ()
     unless: tuple[Pattern, ...] = ()   # presence: drop a match that overlaps one of these
     unless_sentence: tuple[Pattern, ...] = ()  # presence: drop a match whose sentence has one
+    unless_reply: tuple[Pattern, ...] = ()     # presence: no finding in a reply that has one
     ignore: tuple[Pattern, ...] = ()   # absence: matches overlapping these do not count
     max_words: int | None = None
     scenario: str | None = None           # scenario kind: the scenario its examples use
@@ -129,7 +130,8 @@ class Language:
                 for p in (pattern, *pattern.unless):
                     yield p, f"rules/{self.code}.toml: cue class '{name}'"
         for rule in self.rules:
-            for pattern in (*rule.patterns, *rule.unless, *rule.unless_sentence, *rule.ignore):
+            for pattern in (*rule.patterns, *rule.unless, *rule.unless_sentence, *rule.unless_reply,
+                            *rule.ignore):
                 for p in (pattern, *pattern.unless):
                     yield p, f"rules/{self.code}.toml: rule '{rule.id}'"
 
@@ -482,7 +484,7 @@ def language(code: str) -> Language:
             raise RuleDataError(f"{filename}: [principles] has no title for '{meta['principle']}' (rule '{rule_id}')")
         kind = meta["kind"]
         allowed = {"title", "message", "bad", "good"} | {
-            "presence": {"patterns", "unless", "unless_sentence"}, "absence": {"patterns", "ignore"},
+            "presence": {"patterns", "unless", "unless_sentence", "unless_reply"}, "absence": {"patterns", "ignore"},
             "length": set(), "scenario": {"scenario"}}[kind]
         for key in ("title", "message"):
             if not _require(entry, key, str, where).strip():
@@ -519,6 +521,7 @@ def language(code: str) -> Language:
             patterns=patterns,
             unless=compile_all(entry.get("unless", []), table_line, rule_id, "unless"),
             unless_sentence=compile_all(entry.get("unless_sentence", []), table_line, rule_id, "unless_sentence"),
+            unless_reply=compile_all(entry.get("unless_reply", []), table_line, rule_id, "unless_reply"),
             ignore=compile_all(entry.get("ignore", []), table_line, rule_id, "ignore"),
             max_words=meta.get("max_words"),
             scenario=entry.get("scenario") if kind == "scenario" else None,

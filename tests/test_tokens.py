@@ -163,6 +163,19 @@ def test_a_pattern_can_carry_its_own_antipatterns(tmp_path, monkeypatch):
     assert len(a.matches(plain)) == 2 and len(a.matches(own)) == 1
 
 
+def test_a_rule_can_stay_silent_on_a_reply_that_holds_a_match_anywhere():
+    from dataclasses import replace
+    from checks import rules as rule_data
+    from checks.engine import presence
+    lang = rule_data.language("en")
+    rule = replace(lang.rule("deflect-ownership"), patterns=(lang.compile("contact the manufacturer"),))
+    alone = "Please contact the manufacturer about the fault."
+    assert len(presence(rule, analyse(alone, "en"))) == 1
+    committed = replace(rule, unless_reply=(lang.compile("i will call you"),))
+    assert len(presence(committed, analyse(alone, "en"))) == 1
+    assert presence(committed, analyse(alone + " I will call you on Friday to hear how it went.", "en")) == []
+
+
 def test_a_rule_can_drop_findings_in_a_sentence_that_owns_the_fault():
     from dataclasses import replace
     from checks import rules as rule_data
