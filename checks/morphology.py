@@ -61,6 +61,14 @@ class Morphology:
         self._stems: dict[str, str] = {}
         self._parts: dict[str, tuple] = {}
 
+    def __getstate__(self):
+        # The stemmer is loaded again, its own way (see _load_stemmer), not unpickled.
+        return {k: v for k, v in self.__dict__.items() if k != "_stemmer"}
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        self._stemmer = _load_stemmer(self.stemmer)
+
     def parts(self, word: str) -> tuple[tuple[int, int, str, tuple[str, ...], tuple[str, ...]], ...]:
         """Each part of a word (see split) with its readings and stems, computed once
         per word: the tokenizer asks this for every word of every check."""

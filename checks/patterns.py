@@ -583,6 +583,10 @@ class Pattern:
         object.__setattr__(self, "first_split", None if self.first is None else split(self.first))
         object.__setattr__(self, "required_split", tuple(split(keys) for keys in self.required))
 
+    def __getstate__(self):
+        # A pickled pattern (a language's ready-read copy) compiles on first use again.
+        return {k: v for k, v in self.__dict__.items() if k != "regex"}
+
     @cached_property
     def regex(self) -> re.Pattern:
         # Compiled on first use: most patterns never run on a given reply (their

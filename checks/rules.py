@@ -7,6 +7,8 @@ rule, so a broken edit fails at load time and in the tests, never at check time.
 """
 from __future__ import annotations
 
+import hashlib
+import pickle
 import re
 import time
 import tomllib
@@ -352,7 +354,50 @@ def _settings(data: dict, filename: str) -> tuple[Morphology, Sentences, int, in
 
 @lru_cache(maxsize=None)
 def language(code: str) -> Language:
-    """The validated rule set for one language."""
+    """The validated rule set for one language: the wheel's ready-read copy when it
+    matches the data (see `frozen`), else read from the data now."""
+    return _thawed(code) or read_language(code)
+
+
+# The browser waits for `language()` before the first check, and reading a language's
+# data (parsing every pattern, stemming every literal, building the expressions) is
+# most of that wait. So the wheel also carries each language already read, pickled
+# (macros/runtime.py), behind the hash of the data it was read from: a copy that does
+# not match the data beside it is never used. Pickles are written at build time from
+# this package's own data, never taken from anywhere else.
+_HASH_BYTES = 32
+
+
+def frozen_path(code: str) -> str:
+    return f"rules/{code}.pickle"
+
+
+def _data_hash(code: str) -> bytes:
+    return hashlib.sha256(_read_text("rules/catalogue.toml").encode() + b"\0"
+                          + _read_text(f"rules/{code}.toml").encode()).digest()
+
+
+def frozen(code: str) -> bytes:
+    """The language read afresh and pickled, behind the hash of its data."""
+    return _data_hash(code) + pickle.dumps(read_language(code), protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _thawed(code: str) -> Language | None:
+    try:
+        data = resources.files(__package__).joinpath(frozen_path(code)).read_bytes()
+    except OSError:
+        return None
+    if data[:_HASH_BYTES] != _data_hash(code):
+        return None
+    try:
+        thawed = pickle.loads(data[_HASH_BYTES:])
+    except Exception:   # a copy this engine cannot read: read the data instead
+        return None
+    return thawed if isinstance(thawed, Language) and thawed.code == code else None
+
+
+def read_language(code: str) -> Language:
+    """Read, validate and compile one language's rule data."""
     filename = f"rules/{code}.toml"
     _lines.cache_clear()
     data = _read_toml(filename)
