@@ -14,7 +14,8 @@ Rule kinds:
 presence  each match of `patterns` is a finding, unless it overlaps a match of `unless`
           or its sentence holds a match of `unless_sentence` (the fault owned there); no
           finding at all when the reply holds a match of `unless_reply` (the writer
-          commits to something somewhere: principle 7 of the corpus guide)
+          commits to something somewhere: principle 7 of the corpus guide), or when it
+          meets an absence rule named in `unless_met` (it has a follow-up, a remedy)
 absence   a finding when no `patterns` match outside the matches of `ignore`
 length    more than `max_words` words
 scenario  none of the exercise scenario's key terms appear
@@ -332,6 +333,8 @@ def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
 
 def presence(rule: Rule, analysis: Analysis) -> list[tuple[int, int]]:
     if rule.unless_reply and any(analysis.matches(p) for p in rule.unless_reply):
+        return []
+    if any(not absent(analysis.lang.rule(met), analysis) for met in rule.unless_met):
         return []
     vetoes = analysis.all_matches(rule.unless)
     tokens = analysis.tokens

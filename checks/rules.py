@@ -72,6 +72,7 @@ class Rule:
     unless: tuple[Pattern, ...] = ()   # presence: drop a match that overlaps one of these
     unless_sentence: tuple[Pattern, ...] = ()  # presence: drop a match whose sentence has one
     unless_reply: tuple[Pattern, ...] = ()     # presence: no finding in a reply that has one
+    unless_met: tuple[str, ...] = ()           # presence: no finding in a reply meeting these absence rules
     ignore: tuple[Pattern, ...] = ()   # absence: matches overlapping these do not count
     max_words: int | None = None
     scenario: str | None = None           # scenario kind: the scenario its examples use
@@ -286,6 +287,16 @@ def linear(tree) -> None:
         raise PatternError(f"a repeat over alternatives that can read the same tokens in {ways:,} ways "
                            f"(at most {MAX_READINGS:,}; checking would take exponential time): make the "
                            "alternatives one cue class, or lower the repeat's bound")
+
+
+def _absence_rules(value, cat: dict, where: str) -> tuple[str, ...]:
+    """`unless_met`: ids of absence rules whose patterns the reply must not meet."""
+    ids = _strings(value, where, "unless_met")
+    for rule_id in ids:
+        if cat.get(rule_id, {}).get("kind") != "absence":
+            raise RuleDataError(f"{where}: 'unless_met' names {rule_id!r}, which is not an absence rule "
+                                f"({', '.join(r for r, m in cat.items() if m['kind'] == 'absence')})")
+    return tuple(ids)
 
 
 def _strings(value, where: str, key: str) -> list[str]:
@@ -529,7 +540,7 @@ def read_language(code: str) -> Language:
             raise RuleDataError(f"{filename}: [principles] has no title for '{meta['principle']}' (rule '{rule_id}')")
         kind = meta["kind"]
         allowed = {"title", "message", "bad", "good"} | {
-            "presence": {"patterns", "unless", "unless_sentence", "unless_reply"}, "absence": {"patterns", "ignore"},
+            "presence": {"patterns", "unless", "unless_sentence", "unless_reply", "unless_met"}, "absence": {"patterns", "ignore"},
             "length": set(), "scenario": {"scenario"}}[kind]
         for key in ("title", "message"):
             if not _require(entry, key, str, where).strip():
@@ -567,6 +578,7 @@ def read_language(code: str) -> Language:
             unless=compile_all(entry.get("unless", []), table_line, rule_id, "unless"),
             unless_sentence=compile_all(entry.get("unless_sentence", []), table_line, rule_id, "unless_sentence"),
             unless_reply=compile_all(entry.get("unless_reply", []), table_line, rule_id, "unless_reply"),
+            unless_met=_absence_rules(entry.get("unless_met", []), cat, where),
             ignore=compile_all(entry.get("ignore", []), table_line, rule_id, "ignore"),
             max_words=meta.get("max_words"),
             scenario=entry.get("scenario") if kind == "scenario" else None,

@@ -115,6 +115,14 @@ def test_broken_language_file_names_file_line_and_rule(data_copy, old, new, wher
     assert f"rules/en.toml:{line}: " in str(caught.value) and message in str(caught.value), str(caught.value)
 
 
+def test_unless_met_names_only_absence_rules(data_copy):
+    toml = data_copy / "rules" / "en.toml"
+    edit(toml, "[rules.deflect-ownership]\n", '[rules.deflect-ownership]\nunless_met = ["excuse"]\n')
+    with pytest.raises(RuleDataError, match=r"rules/en.toml:\d+: rule 'deflect-ownership': 'unless_met' names 'excuse', "
+                                            r"which is not an absence rule"):
+        checks.language("en")
+
+
 def test_invalid_toml_names_the_line(data_copy):
     edit(data_copy / "rules" / "en.toml", 'name = "English"', 'name = "English')
     with pytest.raises(RuleDataError, match=r"rules/en.toml: not valid TOML: Illegal character '\\n' \(at line \d+"):

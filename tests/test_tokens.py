@@ -176,6 +176,18 @@ def test_a_rule_can_stay_silent_on_a_reply_that_holds_a_match_anywhere():
     assert presence(committed, analyse(alone + " I will call you on Friday to hear how it went.", "en")) == []
 
 
+def test_a_rule_can_stay_silent_on_a_reply_that_meets_an_absence_rule():
+    from dataclasses import replace
+    from checks import rules as rule_data
+    from checks.engine import presence
+    lang = rule_data.language("en")
+    rule = replace(lang.rule("deflect-ownership"), patterns=(lang.compile("contact the manufacturer"),),
+                   unless_met=("followup-missing",))
+    alone = "Please contact the manufacturer about the fault."
+    assert len(presence(rule, analyse(alone, "en"))) == 1
+    assert presence(rule, analyse(alone + " I will call you on Friday to hear how it went.", "en")) == []
+
+
 def test_a_rule_can_drop_findings_in_a_sentence_that_owns_the_fault():
     from dataclasses import replace
     from checks import rules as rule_data
