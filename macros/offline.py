@@ -37,8 +37,9 @@ def _page_url(rel: str) -> str:
 
 def precache_list(site_dir: Path, languages: list[str], default: str, built: runtime.Runtime) -> dict:
     others = [lang for lang in languages if lang != default]
+    # Snapshots and rule copies are per language: kept only for the learner's.
     runtime_files = [f"{runtime.SITE_FOLDER}/{p}" for p in built.files
-                     if not p.rsplit("/", 1)[-1].startswith("snapshot-")]
+                     if not p.rsplit("/", 1)[-1].startswith(("snapshot-", "rules-"))]
     shared, pages = [], {lang: [] for lang in languages}
     for rel, path in _site_files(site_dir):
         top = rel.split("/", 1)[0]
@@ -57,7 +58,8 @@ def precache_list(site_dir: Path, languages: list[str], default: str, built: run
         elif rel != FILE_NAME:
             version.update(rel.encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
     return {"version": version.hexdigest()[:runtime.HASH_CHARS], "runtime": runtime_files,
-            "snapshots": built.manifest.get("snapshots", {}), "shared": shared, "pages": pages}
+            "snapshots": built.manifest.get("snapshots", {}), "rules": built.manifest.get("rules", {}),
+            "shared": shared, "pages": pages}
 
 
 def write_service_worker(site_dir: Path, languages: list[str], default: str, built: runtime.Runtime) -> dict:

@@ -53,9 +53,9 @@ SITE_FOLDER = "assets/pyodide"
 # Standard-library modules kept although the worker's trial run does not import
 # them: `random` is reseeded after a snapshot is restored.
 KEEP_MODULES = ("random", "encodings.ascii", "encodings.latin_1")
-GZIP_SUFFIXES = (".mjs", ".wasm", ".json", ".bin")   # zip and whl are compressed already
+GZIP_SUFFIXES = (".mjs", ".wasm", ".json", ".bin", ".pickle")   # zip and whl are compressed already
 HASH_CHARS = 16
-CACHE_ENTRIES = 6     # per kind (compiled, snapshots): older ones are deleted
+CACHE_ENTRIES = 6     # per kind (compiled, snapshots, rules): older ones are deleted
 _FIXED_TIME = (2020, 1, 1, 0, 0, 0)  # same bytes for the same source: stable sha256, cacheable
 
 # `mkdocs serve` sets this (macros/site_build.py): never wait for Node.js on a cache miss.
@@ -227,6 +227,26 @@ def _compiled() -> Path | None:
     return _cached("compiled", key, make)
 
 
+def _rule_copies() -> Path | None:
+    """Each language's rules read and pickled (checks.rules.frozen), so the worker's
+    first start need not read the rule data (most of its wait). Made by this CPython
+    from these sources, with a fixed hash seed so the same sources give the same bytes."""
+    import checks
+    languages = list(checks.LANGUAGES)
+    key = _digest(*_checks_sources().values(), "rule copies", *languages)
+
+    def make(work: Path) -> None:
+        script = ("import sys; from pathlib import Path; from checks import rules\n"
+                  "for lang in sys.argv[2:]:\n"
+                  "    (Path(sys.argv[1]) / f'rules-{lang}.pickle').write_bytes(rules.frozen(lang))\n")
+        result = subprocess.run([sys.executable, "-c", script, str(work), *languages], cwd=ROOT,
+                                env={**os.environ, "PYTHONHASHSEED": "0", "PYTHONPATH": str(ROOT)},
+                                capture_output=True, text=True)
+        if result.returncode:
+            raise RuntimeError(f"reading the rules for their ready-read copies failed:\n{result.stderr[-4000:]}")
+    return _cached("rules", key, make)
+
+
 def _snapshots(stdlib: Path, wheels: list[Path]) -> Path | None:
     """One memory snapshot per language, taken with exactly these files."""
     import checks  # the site's own checker: its languages
@@ -290,6 +310,7 @@ def prepare(work: Path | None = None) -> Runtime:
             checks_wheel.parent.mkdir(exist_ok=True)
             os.replace(built, checks_wheel)
     snapshots = _snapshots(stdlib, [checks_wheel, *deps]) if compiled else None
+    copies = _rule_copies() if compiled else None
 
     runtime = Runtime()
     folder = _digest(*(PYODIDE_NPM / n for n in RUNTIME_FILES))[:HASH_CHARS]
@@ -320,8 +341,10 @@ def prepare(work: Path | None = None) -> Runtime:
         sha256 = base64.b64encode(hashlib.sha256(path.read_bytes()).digest()).decode()
         snapshot_paths[lang] = {"url": f"{SITE_FOLDER}/{add(path)}", "bytes": path.stat().st_size,
                                 "integrity": f"sha256-{sha256}"}
+    rule_paths = {path.stem.split("-", 1)[1]: f"{SITE_FOLDER}/{add(path)}"
+                  for path in sorted(copies.glob("rules-*.pickle"))} if copies else {}
     runtime.manifest = {"index": f"{SITE_FOLDER}/{folder}/", "stdlib": f"{SITE_FOLDER}/{stdlib_path}",
-                        "lock": f"{SITE_FOLDER}/{lock_path}", "snapshots": snapshot_paths}
+                        "lock": f"{SITE_FOLDER}/{lock_path}", "snapshots": snapshot_paths, "rules": rule_paths}
     _prepared.clear()
     _prepared[key] = runtime
     return runtime

@@ -39,6 +39,7 @@ async function keep(lang, { snapshots }) {
   const wanted = [...PRECACHE.runtime, ...PRECACHE.shared, ...(PRECACHE.pages[lang] || [])];
   const snapshot = snapshots && PRECACHE.snapshots[lang];
   if (snapshot) wanted.push(snapshot.url);
+  if (PRECACHE.rules[lang]) wanted.push(PRECACHE.rules[lang]);
   const missing = [];
   for (const path of wanted) {
     const url = site(path);

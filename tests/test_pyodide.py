@@ -2,7 +2,8 @@
 CPython, on every rule example of every language, every model answer and every
 reply of the blind corpus: with the files the site serves (the wheels compiled to
 bytecode, and the standard library compiled and cut down to what the worker
-imports, so a module it lacks would show here)."""
+imports, so a module it lacks would show here; and each language's rules from the
+ready-read copy the site serves, so a copy that reads differently would show too)."""
 import json
 import shutil
 import subprocess
@@ -42,12 +43,14 @@ def test_pyodide_matches_cpython(tmp_path):
     served = runtime.prepare().files
     wheels = [path for name, path in served.items() if name.endswith(".whl")]
     stdlib = next(path for name, path in served.items() if name.endswith("/python_stdlib.zip"))
+    copies = {path.parent for name, path in served.items() if name.endswith(".pickle")}
+    assert len(copies) == 1 and len(list(next(iter(copies)).glob("rules-*.pickle"))) == len(checks.LANGUAGES)
     assert any("checks/engine.pyc" in zipfile.ZipFile(w).namelist() for w in wheels)  # compiled, as served
     data = all_cases()
     case_file = tmp_path / "cases.json"
     case_file.write_text(json.dumps(data), encoding="utf-8")
     result = subprocess.run(["node", str(ROOT / "tests" / "pyodide" / "run_checks.mjs"), str(case_file), *map(str, wheels),
-                             "--stdlib", str(stdlib)], capture_output=True, text=True, cwd=ROOT, timeout=600)
+                             "--stdlib", str(stdlib), "--rules", str(next(iter(copies)))], capture_output=True, text=True, cwd=ROOT, timeout=600)
     assert result.returncode == 0, result.stderr[-3000:]
     in_pyodide = json.loads(result.stdout.strip().splitlines()[-1])
     assert len(in_pyodide) == len(data)

@@ -13,6 +13,7 @@ import pytest
 import tomllib
 
 import checks
+from checks import rules as rules_module
 from checks import LANGUAGES
 from conftest import ROOT
 
@@ -153,7 +154,8 @@ def test_runtime_files_are_named_by_their_content(site_dir):
     import runtime
     folder = site_dir / "assets" / "pyodide"
     files = _served_runtime(site_dir, checks.scenario("plums").principle)
-    singles = [files["stdlib"], files["lock"], *(s["url"] for s in files["snapshots"].values())]
+    singles = [files["stdlib"], files["lock"], *(s["url"] for s in files["snapshots"].values()),
+               *files["rules"].values()]
     lock = json.loads((site_dir / files["lock"]).read_text())
     singles += [f"{files['index']}{entry['file_name']}" for entry in lock["packages"].values()]
     for path in singles:
@@ -164,6 +166,10 @@ def test_runtime_files_are_named_by_their_content(site_dir):
         data = (site_dir / snapshot["url"]).read_bytes()
         assert snapshot["bytes"] == len(data)
         assert snapshot["integrity"] == "sha256-" + base64.b64encode(hashlib.sha256(data).digest()).decode()
+    # each language's rules ready-read, for the data the wheel carries (checks.rules.frozen)
+    assert set(files["rules"]) == set(LANGUAGES)
+    for lang, path in files["rules"].items():
+        assert (site_dir / path).read_bytes()[:32] == rules_module._data_hash(lang)
     # the .gz copies a host serves as they are (nginx gzip_static)
     wasm = site_dir / files["index"] / "pyodide.asm.wasm"
     assert gzip.decompress(wasm.with_name(wasm.name + ".gz").read_bytes()) == wasm.read_bytes()

@@ -1,10 +1,12 @@
 // Run the checker inside real Pyodide (the pinned npm package, offline) on a
 // list of cases, and print their findings as JSON: the same package the site
 // serves, loaded from its wheel.
-//   node tests/pyodide/run_checks.mjs CASES.json WHEEL... [--stdlib ZIP] [--bench N]
+//   node tests/pyodide/run_checks.mjs CASES.json WHEEL... [--stdlib ZIP] [--rules DIR] [--bench N]
 // (the checks wheel and the wheels it depends on, as the site's lock file lists them;
-// --stdlib: the standard library the site serves instead of the npm package's)
-import { readFileSync } from "node:fs";
+// --stdlib: the standard library the site serves instead of the npm package's;
+// --rules: a folder of the rule copies the site serves, rules-<lang>.pickle, put
+// where the worker puts them; each must be the one checks.language() then uses)
+import { readdirSync, readFileSync } from "node:fs";
 import { loadPyodide } from "pyodide";
 
 const args = process.argv.slice(2);
@@ -16,10 +18,22 @@ function option(name) {
 }
 const rounds = option("--bench");
 const stdLibURL = option("--stdlib") || undefined;
+const rulesDir = option("--rules");
 const [casesFile, ...wheels] = args;
 const flag = rounds !== null ? "--bench" : null;
 const pyodide = await loadPyodide({ stdLibURL });
 for (const wheel of wheels) pyodide.unpackArchive(new Uint8Array(readFileSync(wheel)), "wheel");
+if (rulesDir) {
+  const folder = pyodide.runPython("import os, checks.rules; os.path.dirname(checks.rules.__file__)");
+  for (const name of readdirSync(rulesDir).filter((n) => /^rules-[a-z]+\.pickle$/.test(n))) {
+    const lang = name.slice("rules-".length, -".pickle".length);
+    pyodide.FS.writeFile(`${folder}/rules/${lang}.pickle`, new Uint8Array(readFileSync(`${rulesDir}/${name}`)));
+    if (!pyodide.runPython(`checks.rules._thawed("${lang}") is not None`)) {
+      console.error(`the rule copy ${name} is not used in Pyodide`);
+      process.exit(1);
+    }
+  }
+}
 pyodide.globals.set("cases_json", readFileSync(casesFile, "utf8"));
 pyodide.runPython(`
 import json, checks

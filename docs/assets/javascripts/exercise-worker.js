@@ -115,6 +115,28 @@ async function restore(loadPyodide, options, runtime, bytes, langs) {
   }
 }
 
+// The language's rules already read (checks.rules.frozen), fetched while Pyodide
+// loads and put beside the rule data, where checks.language() looks first: reading the
+// data instead takes most of a first start. Optional: any failure, or a copy that does
+// not match the data, and the rules are read from the data as before.
+function ruleCopy(runtime, langs) {
+  const url = langs.length === 1 && runtime.rules ? runtime.rules[langs[0]] : null;
+  if (!url) return Promise.resolve(null);
+  return siteFetch(url)   // not the watched fetch: a missing copy is no failure to report
+    .then((response) => (response.ok ? response.arrayBuffer() : null))
+    .catch(() => null);
+}
+
+function installRuleCopy(pyodide, lang, buffer) {
+  if (!buffer) return;
+  try {
+    const folder = pyodide.runPython("import os, checks.rules; os.path.dirname(checks.rules.__file__)");
+    pyodide.FS.writeFile(`${folder}/rules/${lang}.pickle`, new Uint8Array(buffer));
+  } catch (err) {
+    console.info("Exercise checker: reading the rules from their data:", err && err.message ? err.message : err);
+  }
+}
+
 async function init({ runtime, langs, lock, memoryGB }) {
   holdLifeLock(lock);
   post({ type: "progress", stage: "runtime" });
@@ -122,6 +144,7 @@ async function init({ runtime, langs, lock, memoryGB }) {
   const options = { indexURL: runtime.index, stdLibURL: runtime.stdlib, lockFileURL: runtime.lock,
                     stdout: () => {}, stderr: () => {} };
   const snapshot = await storedSnapshot(runtime, langs, memoryGB);
+  const copy = snapshot ? null : ruleCopy(runtime, langs); // a restore needs no copy
   const restored = snapshot && (await restore(loadPyodide, options, runtime, snapshot, langs));
   const pyodide = restored || (await loadPyodide(options));
   if (restored) post({ type: "progress", stage: "snapshot" });
@@ -131,6 +154,7 @@ async function init({ runtime, langs, lock, memoryGB }) {
   post({ type: "progress", stage: "rules" });
   if (!restored) {
     pyodide.runPython(SETUP);
+    installRuleCopy(pyodide, langs[0], await (copy || ruleCopy(runtime, langs)));
     pyodide.globals.get("_prepare")(pyodide.toPy(langs));
   }
   const maxChars = pyodide.runPython("checks.MAX_CHARS");

@@ -517,7 +517,9 @@ function runtimeFiles(root) {
   const at = (path) => new URL(path, site).href;
   const snapshots = {};
   for (const [lang, snapshot] of Object.entries(files.snapshots || {})) snapshots[lang] = { ...snapshot, url: at(snapshot.url) };
-  return { index: at(files.index), stdlib: at(files.stdlib), lock: at(files.lock), snapshots };
+  const rules = {};
+  for (const [lang, path] of Object.entries(files.rules || {})) rules[lang] = at(path);
+  return { index: at(files.index), stdlib: at(files.stdlib), lock: at(files.lock), snapshots, rules };
 }
 
 // The learner saves data (Save-Data) or pays for it (a cellular or 2G connection):
