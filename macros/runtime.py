@@ -2,8 +2,10 @@
 package, its standard library and the wheels compiled to bytecode, the `checks`
 wheel (built from the same source the tests use) and the pure-Python wheels it
 depends on (pyproject.toml's `dependencies`, fetched from PyPI by `make setup` into
-.venv/wheels), a pyodide-lock.json that lists those wheels (with their sha256), and
-one memory snapshot per language.
+.venv/wheels), a pyodide-lock.json that lists those wheels (with their sha256),
+one memory snapshot per language, and each language's rules already read (a pickle
+this CPython makes: checks.rules.frozen), which a first start loads instead of
+reading the rule data.
 
 Bytecode and snapshots need Pyodide's own Python (3.14): macros/runtime_build.mjs
 makes them inside Pyodide under Node.js. They are cached by the content of their
