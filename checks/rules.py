@@ -289,6 +289,16 @@ def linear(tree) -> None:
                            "alternatives one cue class, or lower the repeat's bound")
 
 
+def _once(seen: dict[str, str], entry: str, unless, where: str) -> None:
+    """A list names each entry once. Texts are folded before they are read, so two
+    entries that fold alike ("יועץ*", "יועצ*") find the same words: one is dead weight."""
+    key = " ".join(fold(entry).split()) + "".join(f"\0{fold(u)}" for u in unless if isinstance(u, str))
+    if key in seen:
+        same = "" if seen[key] == entry else f" (as {seen[key]!r}: the same once folded)"
+        raise RuleDataError(f"{where}: {entry!r} is in the list twice{same}")
+    seen[key] = entry
+
+
 def _absence_rules(value, cat: dict, where: str) -> tuple[str, ...]:
     """`unless_met`: ids of absence rules whose patterns the reply must not meet."""
     ids = _strings(value, where, "unless_met")
@@ -437,6 +447,7 @@ def read_language(code: str) -> Language:
             raise RuleDataError(f"{where}: a class name is lower-case letters, digits and _")
         if not isinstance(entries, list):
             raise RuleDataError(f"{where}: must be a list of words, phrases or patterns")
+        seen: dict[str, str] = {}
         for entry in entries:
             # An entry may carry antipatterns of its own: {pattern = "...", unless = ["..."]}.
             unless = []
@@ -444,6 +455,7 @@ def read_language(code: str) -> Language:
                 unless, entry = _strings(entry.get("unless", []), where, "unless"), entry["pattern"]
             if not isinstance(entry, str) or not entry.strip():
                 raise RuleDataError(f"{where}: every entry must be a non-empty string or {{pattern, unless}}")
+            _once(seen, entry, unless, f"{filename}:{_line_of(filename, entry, cue_line)}: cue class '{name}'")
             try:
                 tree = parse(entry, word, units)
                 unless_trees = [parse(u, word, units) for u in unless]
@@ -504,7 +516,12 @@ def read_language(code: str) -> Language:
         if not isinstance(sources, list):
             raise RuleDataError(f"{where}: '{key}' must be a list")
         out = []
+        seen: dict[str, str] = {}
         for entry in sources:
+            if isinstance(entry, str) or isinstance(entry, dict) and isinstance(entry.get("pattern"), str):
+                text = entry if isinstance(entry, str) else entry["pattern"]
+                _once(seen, text, entry.get("unless", []) if isinstance(entry, dict) else [],
+                      f"{filename}:{_line_of(filename, text, where_line)}: rule '{rule_id}': '{key}'")
             if isinstance(entry, dict) and key == "patterns" and set(entry) <= {"pattern", "unless"} \
                     and isinstance(entry.get("pattern"), str):
                 own = tuple(compile_one(u, where_line, rule_id) for u in _strings(entry.get("unless", []), where, "unless"))

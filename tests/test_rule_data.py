@@ -115,6 +115,20 @@ def test_broken_language_file_names_file_line_and_rule(data_copy, old, new, wher
     assert f"rules/en.toml:{line}: " in str(caught.value) and message in str(caught.value), str(caught.value)
 
 
+def test_an_entry_twice_in_a_list_is_named(data_copy):
+    toml = data_copy / "rules" / "he.toml"
+    edit(toml, '"יועץ*", ', '"יועץ*", "יועצ*", ')
+    with pytest.raises(RuleDataError, match=r"rules/he.toml:\d+: cue class 'person': 'יועצ\*' is in the list twice "
+                                            r"\(as 'יועץ\*': the same once folded\)"):
+        checks.language("he")
+    toml = data_copy / "rules" / "el.toml"
+    rules_module.language.cache_clear()
+    edit(toml, 'patterns = [\n', 'patterns = [\n  "@apology[!neg] _{0,40} @contrast",\n  "@apology[!neg] _{0,40} @contrast",\n')
+    with pytest.raises(RuleDataError, match=r"rules/el.toml:\d+: rule '[a-z-]+': 'patterns': '@apology\[!neg\] _\{0,40\} "
+                                            r"@contrast' is in the list twice$"):
+        checks.language("el")
+
+
 def test_unless_met_names_only_absence_rules(data_copy):
     toml = data_copy / "rules" / "en.toml"
     edit(toml, "[rules.deflect-ownership]\n", '[rules.deflect-ownership]\nunless_met = ["excuse"]\n')
