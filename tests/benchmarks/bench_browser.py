@@ -182,7 +182,11 @@ def our_times(browser, base, pages):
 
 
 def phases(runs, key):
-    names = ("exercise:start", "exercise:runtime", "exercise:checker", "exercise:rules", "exercise:ready")
+    """Median time of each loading stage the worker reports (exercise-worker.js): started,
+    restored from the snapshot, Pyodide loaded, wheels installed, `checks` imported, ready
+    (the rules compiled)."""
+    names = ("exercise:start", "exercise:runtime", "exercise:snapshot", "exercise:checker", "exercise:rules",
+             "exercise:imported", "exercise:ready")
     parts = []
     for name in names:
         values = [run[key][name] for run in runs if name in run[key]]

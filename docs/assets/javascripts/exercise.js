@@ -551,11 +551,26 @@ const offline = {
   },
 };
 
+function linkedExercise() {
+  try {
+    const target = location.hash && document.getElementById(decodeURIComponent(location.hash.slice(1)));
+    return !!(target && target.closest(".exercise[data-exercise]"));
+  } catch {
+    return false; // a malformed fragment
+  }
+}
+
 function setUp() {
   const roots = document.querySelectorAll(".exercise[data-exercise]");
   if (!roots.length) return; // no exercise: load nothing
   checker.widgets = [...roots].map((root) => new Exercise(root));
   if (savingData()) return; // only focus, typing or "Check" starts the runtime
+  // Arrived by a link to an exercise ("All exercises" links each one): the browser is
+  // scrolling it into view, so start now, not at the first frame after the page is set up.
+  if (linkedExercise()) {
+    checker.start();
+    return;
+  }
   const seen = new IntersectionObserver((entries) => {
     if (entries.some((e) => e.isIntersecting)) {
       seen.disconnect();
