@@ -566,9 +566,10 @@ function setUp() {
   checker.widgets = [...roots].map((root) => new Exercise(root));
   if (savingData()) return; // only focus, typing or "Check" starts the runtime
   // Arrived by a link to an exercise ("All exercises" links each one): the browser is
-  // scrolling it into view, so start now, not at the first frame after the page is set up.
+  // scrolling it into view, so start as soon as this task (which also runs Material's
+  // set-up on DOMContentLoaded) ends, not at the first frame after it.
   if (linkedExercise()) {
-    checker.start();
+    setTimeout(() => checker.start());
     return;
   }
   const seen = new IntersectionObserver((entries) => {
