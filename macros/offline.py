@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from pathlib import Path
 
 import runtime
@@ -47,6 +48,11 @@ def precache_list(site_dir: Path, languages: list[str], default: str, built: run
             continue
         if top == "assets":
             shared.append(rel)
+            # The search's worker as pages start it (overrides/main.html): kept under that
+            # very address, because a worker takes its location, query and all, from the
+            # response, and reads Material's worker file from the query.
+            if re.fullmatch(r"assets/javascripts/workers/search\.[0-9a-f]+\.min\.js", rel):
+                shared.append(f"assets/javascripts/workers/search-analysis.js?material={rel.rsplit('/', 1)[1]}")
         elif rel == "404.html":
             shared.append(rel)
         else:

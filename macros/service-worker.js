@@ -90,7 +90,10 @@ self.addEventListener("fetch", (event) => {
   if (new URL(request.url).pathname.includes(RUNTIME)) {
     event.respondWith(caches.match(request).then((kept) => kept || fetch(request)));
   } else {
-    event.respondWith(fetch(request).catch(async () =>
-      (await caches.open(CACHE)).match(request, { ignoreSearch: true }).then((kept) => kept || Response.error())));
+    event.respondWith(fetch(request).catch(async () => {
+      // The address as asked first (the search's worker reads its query), then any query.
+      const cache = await caches.open(CACHE);
+      return (await cache.match(request)) || (await cache.match(request, { ignoreSearch: true })) || Response.error();
+    }));
   }
 });

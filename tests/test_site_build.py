@@ -7,6 +7,7 @@ import html as html_lib
 import sys
 import json
 import re
+import struct
 import zipfile
 
 import pytest
@@ -166,6 +167,9 @@ def test_runtime_files_are_named_by_their_content(site_dir):
         data = (site_dir / snapshot["url"]).read_bytes()
         assert snapshot["bytes"] == len(data)
         assert snapshot["integrity"] == "sha256-" + base64.b64encode(hashlib.sha256(data).digest()).decode()
+        # stored without its pages of zeros (exercise-worker.js puts them back)
+        magic, page, length = data[:4], *struct.unpack("<II", data[4:12])
+        assert magic == runtime.SPARSE_MAGIC and page == runtime.SPARSE_PAGE and len(data) < length
     # each language's rules ready-read, for the data the wheel carries (checks.rules.frozen)
     assert set(files["rules"]) == set(LANGUAGES)
     for lang, path in files["rules"].items():

@@ -45,6 +45,13 @@ LONG_TASKS = """
 window.__longTasks = [];
 new PerformanceObserver(list => { for (const e of list.getEntries()) window.__longTasks.push([e.startTime, e.duration]); })
   .observe({ type: 'longtask', buffered: true });
+// What ran in each long frame (script, invoker, time), to name the long tasks.
+window.__frames = [];
+try {
+  new PerformanceObserver(list => { for (const e of list.getEntries()) window.__frames.push([e.startTime, e.duration,
+      e.scripts.map(s => `${(s.sourceURL || '').split('/').pop() || '?'} ${s.invoker} ${Math.round(s.duration)} ms`)]); })
+    .observe({ type: 'long-animation-frame', buffered: true });
+} catch (e) {}
 """
 MARKS = "Object.fromEntries(performance.getEntriesByType('mark').map(m => [m.name, m.startTime]))"
 
@@ -111,10 +118,17 @@ def stock_times(browser, url):
 
 
 def ready(page, scenario_id):
+    """The marks, and the long tasks that started while the runtime loaded, each as
+    (duration, what the frames around it ran)."""
     page.wait_for_selector(f'{selector(scenario_id)}[data-state="ready"]', timeout=180_000)
     marks = page.evaluate(MARKS)
-    tasks = [d for t, d in page.evaluate("window.__longTasks")
-             if marks["exercise:start"] <= t <= marks["exercise:ready"]]
+    frames = page.evaluate("window.__frames || []")
+    tasks = []
+    for t, d in page.evaluate("window.__longTasks"):
+        if marks["exercise:start"] <= t <= marks["exercise:ready"]:
+            ran = [script for start, length, scripts in frames if start <= t + d and t <= start + length
+                   for script in scripts]
+            tasks.append((d, "; ".join(ran) or "no script (style, layout, paint or the browser)"))
     return marks, tasks
 
 
@@ -182,7 +196,11 @@ def our_times(browser, base, pages):
 
 
 def phases(runs, key):
-    names = ("exercise:start", "exercise:runtime", "exercise:checker", "exercise:rules", "exercise:ready")
+    """Median time of each loading stage the worker reports (exercise-worker.js): started,
+    restored from the snapshot, Pyodide loaded, wheels installed, `checks` imported, ready
+    (the rules compiled)."""
+    names = ("exercise:start", "exercise:runtime", "exercise:snapshot", "exercise:checker", "exercise:rules",
+             "exercise:imported", "exercise:ready")
     parts = []
     for name in names:
         values = [run[key][name] for run in runs if name in run[key]]
@@ -215,7 +233,7 @@ def main():
             sc, sw = median(stock_cold), median(stock_warm)
             cold = [r["cold"] for r in runs]
             warm = [r["warm"] for r in runs]
-            tasks = [t for r in runs for t in r["tasks"]]
+            tasks = [d for r in runs for d, _ in r["tasks"]]
             lags = [lag for r in runs for lag in r["lags"]]
             after_pause = [lag - PAUSE_MS for lag in lags]
             mb = median([r["bytes"] for r in runs]) / 1e6
@@ -235,6 +253,8 @@ def main():
                   f"(offline copy stored in {sum(r['precached'] for r in runs)} of {RUNS} runs)")
             print(f"main-thread tasks >= 50 ms while the runtime loads (both pages, all runs): {len(tasks)}, "
                   f"longest {max(tasks, default=0):.0f} ms (target: none)")
+            for d, ran in sorted((t for r in runs for t in r["tasks"]), reverse=True):
+                print(f"  {d:.0f} ms: {ran}")
             print(f"feedback after a pause ({len(lags)} keystrokes): keystroke -> findings {ms(lags)}; "
                   f"after the {PAUSE_MS} ms pause {ms(after_pause)} (target <= 100 ms)")
             browser.close()

@@ -3,10 +3,11 @@
 // Nothing leaves the browser.
 //
 // Messages to the page: {type: "alive"} (holds its life lock), "activity" (bytes are
-// still arriving while loading), "progress" {stage: runtime | snapshot | checker |
-// rules}, "ready" {maxChars}, "failed" {message} (the runtime cannot load), "result"
-// {id, report}, "crashed" {id, message} (the runtime broke while checking: the page
-// restarts the worker).
+// still arriving while loading), "progress" {stage: runtime (started) | snapshot
+// (restored) | checker (Pyodide loaded) | rules (the wheels installed) | imported
+// (`checks` imported)}, "ready" {maxChars}, "failed" {message} (the runtime cannot
+// load), "result" {id, report}, "crashed" {id, message} (the runtime broke while
+// checking: the page restarts the worker).
 // Reports never carry English text meant for the learner: an input the checker
 // refuses comes back as a code ("empty", "too_long", "invalid") that the page words
 // in its own language (see exercise-python.js).
@@ -76,6 +77,7 @@ function holdLifeLock(name) {
 // the rules compiled), if it is already stored here: the service worker keeps it once
 // the learner has used an exercise; a first visit never downloads it. Its cache entry
 // was checked against its sha256 when stored, and its name is the hash of its content.
+// Returns {bytes: a promise of them, read while Pyodide's own files load}, or null.
 async function storedSnapshot(runtime, langs, memoryGB) {
   const snapshot = langs.length === 1 && runtime.snapshots ? runtime.snapshots[langs[0]] : null;
   if (!snapshot || !self.caches) return null;
@@ -83,24 +85,54 @@ async function storedSnapshot(runtime, langs, memoryGB) {
   try {
     const response = await caches.match(snapshot.url);
     if (!response || !response.ok) return null;
-    return new Uint8Array(await response.arrayBuffer());
+    const bytes = response.arrayBuffer();
+    bytes.catch(() => {}); // storage unreadable, or no memory for the copy: restore() says so
+    return { bytes };
   } catch {
-    return null; // storage unreadable, or no memory for the copy
+    return null;
   }
 }
 
+// A snapshot is stored without its pages of zeros (macros/runtime.py, `sparse`): put
+// them back. Anything else (another format, a damaged copy) is refused.
+function unsparse(buffer) {
+  const view = new DataView(buffer);
+  if (buffer.byteLength < 12 || view.getUint32(0) !== 0x53524853) throw new Error("not a snapshot"); // "SRHS"
+  const page = view.getUint32(4, true);
+  const length = view.getUint32(8, true);
+  const pages = Math.ceil(length / page);
+  const bitmap = new Uint8Array(buffer, 12, Math.ceil(pages / 8));
+  const memory = new Uint8Array(length);
+  let from = 12 + bitmap.length;
+  for (let n = 0; n < pages; n++) {
+    if (!(bitmap[n >> 3] & (1 << (n & 7)))) continue;
+    const size = Math.min(page, length - n * page);
+    if (from + size > buffer.byteLength) throw new Error("a damaged snapshot");
+    memory.set(new Uint8Array(buffer, from, size), n * page);
+    from += size;
+  }
+  if (from !== buffer.byteLength) throw new Error("a damaged snapshot");
+  return memory;
+}
+
 // Restore the snapshot; null (and a normal start) on any failure: a snapshot from
-// another build, a damaged one, too little memory. Pyodide's memory starts at 30 MB
-// and a snapshot is larger (pyodide issue #6254), so the memory is grown first.
-async function restore(loadPyodide, options, runtime, bytes, langs) {
+// another build, a damaged one, too little memory. Pyodide fetches its own files while
+// the snapshot is read. Its memory starts at 30 MB and a snapshot is larger (pyodide
+// issue #6254), so the memory is grown first.
+async function restore(loadPyodide, options, asm, { bytes }, langs) {
   try {
-    const { default: createPyodideModule } = await import(new URL("pyodide.asm.mjs", runtime.index).href);
+    let size = 0;
     const pyodide = await loadPyodide({
       ...options,
-      _loadSnapshot: bytes,
+      _loadSnapshot: bytes.then((buffer) => {
+        const memory = unsparse(buffer);
+        size = memory.length;
+        return memory;
+      }),
       createPyodideModule: async (settings) => {
+        const { default: createPyodideModule } = await asm;
         const module = await createPyodideModule(settings);
-        if (module.HEAP8.length < bytes.length && !module._emscripten_resize_heap(bytes.length)) {
+        if (module.HEAP8.length < size && !module._emscripten_resize_heap(size)) {
           throw new Error("no memory for the snapshot");
         }
         return module;
@@ -110,6 +142,7 @@ async function restore(loadPyodide, options, runtime, bytes, langs) {
     JSON.parse(pyodide.globals.get("_check")("Sorry.", langs[0], null)); // it answers, or it is broken
     return pyodide;
   } catch (err) {
+    if (failed) throw err; // one of the runtime's files failed to load: already reported
     console.info("Exercise checker: starting without the snapshot:", err && err.message ? err.message : err);
     return null;
   }
@@ -137,30 +170,46 @@ function installRuleCopy(pyodide, lang, buffer) {
   }
 }
 
+const quiet = { messageCallback: () => {}, errorCallback: () => {} };
+
 async function init({ runtime, langs, lock, memoryGB }) {
   holdLifeLock(lock);
   post({ type: "progress", stage: "runtime" });
-  const { loadPyodide } = await import(new URL("pyodide.mjs", runtime.index).href);
+  // Pyodide's two modules and the snapshot are fetched at once, not one after another.
+  const asm = import(new URL("pyodide.asm.mjs", runtime.index).href);
+  asm.catch(() => {}); // loadPyodide() imports it again, and reports a failure
+  const [{ loadPyodide }, snapshot] = await Promise.all([
+    import(new URL("pyodide.mjs", runtime.index).href), storedSnapshot(runtime, langs, memoryGB)]);
   const options = { indexURL: runtime.index, stdLibURL: runtime.stdlib, lockFileURL: runtime.lock,
                     stdout: () => {}, stderr: () => {} };
-  const snapshot = await storedSnapshot(runtime, langs, memoryGB);
   const copy = snapshot ? null : ruleCopy(runtime, langs); // a restore needs no copy
-  const restored = snapshot && (await restore(loadPyodide, options, runtime, snapshot, langs));
-  const pyodide = restored || (await loadPyodide(options));
-  if (restored) post({ type: "progress", stage: "snapshot" });
-  post({ type: "progress", stage: "checker" });
-  // Also after a restore: the snapshot holds the imported modules, not their files.
-  await pyodide.loadPackage("checks", { messageCallback: () => {}, errorCallback: () => {} });
-  post({ type: "progress", stage: "rules" });
-  if (!restored) {
-    pyodide.runPython(SETUP);
-    installRuleCopy(pyodide, langs[0], await (copy || ruleCopy(runtime, langs)));
-    pyodide.globals.get("_prepare")(pyodide.toPy(langs));
+  const restored = snapshot && (await restore(loadPyodide, options, asm, snapshot, langs));
+  if (restored) {
+    post({ type: "progress", stage: "snapshot" });
+    ready(restored);
+    // The snapshot holds the imported modules and the compiled rules, not the files
+    // they came from; the checker reads none of them again, so they are put back only
+    // now (for whatever a later version might read), once the checker answers.
+    setTimeout(() => restored.loadPackage("checks", quiet).catch((err) => console.info(
+      "Exercise checker: the package files are missing:", err && err.message ? err.message : err)), 0);
+    return;
   }
+  const pyodide = await loadPyodide(options);
+  post({ type: "progress", stage: "checker" });
+  await pyodide.loadPackage("checks", quiet);
+  post({ type: "progress", stage: "rules" });
+  pyodide.runPython(SETUP);
+  installRuleCopy(pyodide, langs[0], await (copy || ruleCopy(runtime, langs)));
+  post({ type: "progress", stage: "imported" }); // `checks` imported; its rules load next
+  pyodide.globals.get("_prepare")(pyodide.toPy(langs));
+  ready(pyodide);
+  compileRest(pyodide.globals.get("_compile_some"), pyodide.toPy(langs));
+}
+
+function ready(pyodide) {
   const maxChars = pyodide.runPython("checks.MAX_CHARS");
   check = pyodide.globals.get("_check");
   post({ type: "ready", maxChars });
-  if (!restored) compileRest(pyodide.globals.get("_compile_some"), pyodide.toPy(langs));
 }
 
 // The rules' pattern expressions compile on first use (a snapshot holds them all).

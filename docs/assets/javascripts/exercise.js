@@ -553,11 +553,27 @@ const offline = {
   },
 };
 
+function linkedExercise() {
+  try {
+    const target = location.hash && document.getElementById(decodeURIComponent(location.hash.slice(1)));
+    return !!(target && target.closest(".exercise[data-exercise]"));
+  } catch {
+    return false; // a malformed fragment
+  }
+}
+
 function setUp() {
   const roots = document.querySelectorAll(".exercise[data-exercise]");
   if (!roots.length) return; // no exercise: load nothing
   checker.widgets = [...roots].map((root) => new Exercise(root));
   if (savingData()) return; // only focus, typing or "Check" starts the runtime
+  // Arrived by a link to an exercise ("All exercises" links each one): the browser is
+  // scrolling it into view, so start as soon as this task (which also runs Material's
+  // set-up on DOMContentLoaded) ends, not at the first frame after it.
+  if (linkedExercise()) {
+    setTimeout(() => checker.start());
+    return;
+  }
   const seen = new IntersectionObserver((entries) => {
     if (entries.some((e) => e.isIntersecting)) {
       seen.disconnect();
