@@ -28,7 +28,7 @@ from dataclasses import dataclass, replace
 
 from .cues import token_keys
 from .normalize import Folded
-from .patterns import PREFIX, SEP, TOK, class_flag_key
+from .patterns import PREFIX, SEP, SUFFIX, TOK, class_flag_key
 from .report import Finding, Report
 from .rules import LANGUAGES, Language, Rule, language
 from .scenarios import scenario as load_scenario
@@ -158,7 +158,7 @@ class Analysis:
             pieces.append(f"{TOK}{SEP}${SEP}")
             items.append(None)
         self.pieces, self.items, self.item_of, self.positions = pieces, items, item_of, positions
-        self._sorted_keys = None
+        self._sorted_keys = self._reversed_keys = None
         self._dirty: set[int] = set()
         self._join()
 
@@ -272,8 +272,11 @@ class Analysis:
         try it there, and nowhere else. Matches do not overlap, unless every_start
         (a class's instances may: "happened because" and "because of")."""
         held = self.positions.keys()
+        for plain in pattern.required_plain:
+            if held.isdisjoint(plain):
+                return
         for plain, prefixes in pattern.required_split:
-            if held.isdisjoint(plain) and not any(self._prefixed(k) for k in prefixes):
+            if held.isdisjoint(plain) and not any(self._wild_keys(k) for k in prefixes):
                 return
         if pattern.first is None:
             starts = range(len(self.items))
@@ -306,9 +309,26 @@ class Analysis:
             end += 1
         return keys[start:end]
 
+    def _suffixed(self, key: str) -> list[str]:
+        """The keys that end with key's ending and carry its marker: "=" + SUFFIX +
+        "site" -> "=site", "=teadsite" ... (one sorted list of reversed keys, made once)."""
+        if self._reversed_keys is None:
+            self._reversed_keys = sorted(k[::-1] for k in self.positions)
+        marker, back = key[0], key[2:][::-1]
+        keys, start = self._reversed_keys, bisect_left(self._reversed_keys, back)
+        found = []
+        while start < len(keys) and keys[start].startswith(back):
+            if keys[start][-1] == marker:
+                found.append(keys[start][::-1])
+            start += 1
+        return found
+
+    def _wild_keys(self, key: str) -> list[str]:
+        return self._suffixed(key) if key[1:2] == SUFFIX else self._prefixed(key)
+
     def _positions_of(self, key: str):
-        if key.endswith(PREFIX):
-            return [i for k in self._prefixed(key) for i in self.positions[k]]
+        if key.endswith(PREFIX) or key[1:2] == SUFFIX:
+            return [i for k in self._wild_keys(key) for i in self.positions[k]]
         return self.positions.get(key, ())
 
     def all_matches(self, patterns) -> list[tuple[int, int]]:

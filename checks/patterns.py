@@ -48,6 +48,12 @@ from functools import cached_property
 
 TOK, SEP = "\x02", "\x03"
 PREFIX = "\x01"       # ends a first key that stands for every key beginning with it
+SUFFIX = "\x04"       # follows the marker of a first key that stands for every key ending so
+
+
+def wild(key: str) -> bool:
+    """Whether a first key stands for many keys (a beginning or an ending), not one."""
+    return key.endswith(PREFIX) or key[1:2] == SUFFIX
 _REST = f"[^{TOK}]*"
 MAX_SKIP = 60          # the largest {m,n} a pattern may use: keeps checking linear
 FLAGS = ("neg", "refused", "q", "cap", "first", "word")
@@ -548,6 +554,8 @@ class Compiler:
         if node.kind in ("prefix", "surface_prefix"):
             # any key that begins so: the analysis looks these up in its sorted keys
             return frozenset([("%" if node.kind == "surface_prefix" else "=") + node.value + PREFIX])
+        if node.kind in ("suffix", "surface_suffix"):
+            return frozenset([("%" if node.kind == "surface_suffix" else "=") + SUFFIX + node.value])
         if node.kind == "and":
             for part, negated in node.value:
                 first = None if negated else self.first_keys(part)
@@ -578,10 +586,14 @@ class Pattern:
 
     def __post_init__(self):
         # The same key sets split for quick look-ups: exact keys, and beginnings.
-        split = lambda keys: (frozenset(k for k in keys if not k.endswith(PREFIX)),  # noqa: E731
-                              tuple(k for k in keys if k.endswith(PREFIX)))
+        split = lambda keys: (frozenset(k for k in keys if not wild(k)),  # noqa: E731
+                              tuple(k for k in keys if wild(k)))
         object.__setattr__(self, "first_split", None if self.first is None else split(self.first))
-        object.__setattr__(self, "required_split", tuple(split(keys) for keys in self.required))
+        # Required sets of exact keys only (one set test each), and those with wild keys.
+        object.__setattr__(self, "required_plain", tuple(
+            frozenset(keys) for keys in self.required if not any(wild(k) for k in keys)))
+        object.__setattr__(self, "required_split", tuple(
+            split(keys) for keys in self.required if any(wild(k) for k in keys)))
 
     def __getstate__(self):
         # A pickled pattern (a language's ready-read copy) compiles on first use again.

@@ -7,6 +7,7 @@ rule, so a broken edit fails at load time and in the tests, never at check time.
 """
 from __future__ import annotations
 
+import gc
 import hashlib
 import pickle
 import re
@@ -377,7 +378,12 @@ def _settings(data: dict, filename: str) -> tuple[Morphology, Sentences, int, in
 def language(code: str) -> Language:
     """The validated rule set for one language: the wheel's ready-read copy when it
     matches the data (see `frozen`), else read from the data now."""
-    return _thawed(code) or read_language(code)
+    lang = _thawed(code) or read_language(code)
+    # A language is hundreds of thousands of objects that live as long as the process.
+    # Left to the cyclic collector, every full collection walks them all in the middle
+    # of some check (over 100 ms, now and then): frozen, they are never walked.
+    gc.freeze()
+    return lang
 
 
 # The browser waits for `language()` before the first check, and reading a language's

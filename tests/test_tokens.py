@@ -148,6 +148,17 @@ def test_a_word_as_typed_is_not_its_clitic_reading():
     assert "=לא" in keys and "%לא" not in keys and "%מלא" in keys
 
 
+def test_a_pattern_that_starts_with_an_ending_is_tried_only_where_a_word_ends_so():
+    from checks import language
+    from checks.patterns import SUFFIX
+    et = language("et")
+    pattern = et.compile("*site _{0,2} =ise")
+    assert pattern.first == frozenset(["=" + SUFFIX + "site"])     # not None: not tried at every token
+    analysis = analyse("Te valisite selle ise. Siis otsustasite ise, et see ei sobinud.", "et")
+    assert [analysis.tokens[a].text for a, _ in analysis.matches(pattern)] == ["valisite", "otsustasite"]
+    assert not analyse("Me saatsime selle ise.", "et").matches(pattern)
+
+
 def test_an_exact_word_cannot_be_a_beginning():
     with pytest.raises(PatternError, match="=word is one exact word"):
         parse("=refund*", word)
