@@ -60,7 +60,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scenario", help="exercise scenario id, for the problem-unnamed rule")
     parser.add_argument("--json", action="store_true", help="print the report as one JSON object")
     parser.add_argument("--explain", action="store_true",
-                        help="also print every token with its readings, stems and tags (why a rule fired or not)")
+                        help="also print every token with its readings, stems and tags, and the patterns "
+                             "each rule matches (why a rule fired or not)")
     parser.add_argument("file", nargs="?", help="file to check (default: standard input)")
     parser.add_argument("--batch", metavar="FILE",
                         help="check every reply in FILE: .csv (header row id,text) or .jsonl "

@@ -451,4 +451,36 @@ def explain(analysis: Analysis) -> str:
         tags = " ".join(k for k in keys if k[0] in "@&#" and "!" not in k[1:] and "#" not in k[1:])
         extra = list(token.readings[1:]) + ["~" + s for s in token.stems if s not in token.readings]
         lines.append(f"{token.sentence:>2} {token.text:<16} {'/'.join(extra):<24} {tags}")
+    lines.append("")
+    for rule in analysis.lang.rules:
+        lines.extend(_rule_matches(rule, analysis))
     return "\n".join(lines)
+
+
+def _rule_matches(rule: Rule, analysis: Analysis) -> list[str]:
+    """Which of a rule's patterns and antipatterns match, and where: an editor sees
+    which entry met an absence rule, or which antipattern silenced a finding."""
+    def shown(source: str) -> str:
+        return source if len(source) <= 90 else source[:89] + "…"
+
+    def found(label: str, patterns) -> list[str]:
+        out = []
+        for pattern in patterns:
+            for r in analysis.matches(pattern):
+                start, end = analysis.span(r)
+                out.append(f"   {label:<15} {shown(pattern.source)}  ->  {analysis.doc.original[start:end]!r}")
+        return out
+
+    if rule.kind == "presence":
+        lines = (found("pattern", rule.patterns) + found("unless", rule.unless)
+                 + found("unless_sentence", rule.unless_sentence) + found("unless_reply", rule.unless_reply))
+        if rule.unless_met:
+            met = [m for m in rule.unless_met if not absent(analysis.lang.rule(m), analysis)]
+            lines += [f"   unless_met      {m} is met" for m in met]
+    elif rule.kind == "absence":
+        lines = found("met by", rule.patterns) + found("ignore", rule.ignore)
+        if not lines:
+            lines = ["   nothing meets it"]
+    else:
+        return []
+    return [f"{rule.id} ({rule.kind})"] + (lines or ["   no pattern matches"])

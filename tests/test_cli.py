@@ -92,6 +92,16 @@ def test_explain_shows_why():
     assert "@remedy" in line and "#refused" in line
 
 
+def test_explain_names_the_patterns_that_match_each_rule():
+    out = run("--lang", "en", "--explain", stdin="We won't be issuing a replacement. Would you like a voucher?").stdout.decode()
+    sections = out.split("\n\n")[-1]
+    refusal = sections.split("refusal (presence)\n")[1].split("\n")[0]
+    assert refusal.split()[0] == "pattern" and refusal.endswith("\"We won't be issuing a replacement\"")
+    fix = sections.split("fix-missing (absence)\n")[1].split("\n")[0]
+    assert fix.split()[:2] == ["met", "by"] and "'voucher'" in fix
+    assert "followup-missing (absence)\n   nothing meets it" in sections
+
+
 def test_an_endless_input_is_refused_without_reading_it_all():
     result = subprocess.run(f"head -c 300000000 /dev/zero | {sys.executable} -m checks --lang en",
                             shell=True, capture_output=True, cwd=ROOT, timeout=60)
