@@ -244,11 +244,15 @@ class _Parser:
             for part in base.split("&"):
                 negated = part.startswith("!") and len(part) > 1
                 unit = self._unit(part[1:] if negated else part)
-                if not isinstance(unit, Unit) or unit.kind in ("any", "end", "and"):
+                if not isinstance(unit, Unit) or unit.kind in ("end", "and") or (unit.kind == "any" and negated):
                     raise PatternError(f"{base!r}: & joins one-token tests only")
                 parts.append((unit, negated))
             if all(negated for _, negated in parts):
                 raise PatternError(f"{base!r}: at least one test must say what the token is")
+            if any(unit.kind == "any" for unit, _ in parts) and not all(
+                    negated for unit, negated in parts if unit.kind != "any"):
+                # _&!@contrast: any word but a contrast; _&@x would just be @x
+                raise PatternError(f"{base!r}: with _ every other test must be a 'not' (_&!@class)")
             return Unit("and", tuple(parts), flags, head)
         if "\\" in base:
             base = re.sub(r"\\(.)", r"\1", base)   # \? is a literal ?
@@ -435,7 +439,8 @@ class Compiler:
             inner = self.regex(node.node, heads, False)
             # Plain skips are lazy (the shortest match); optional words, runs of tagged
             # tokens such as _[q]{1,40}, and a skip that ends the pattern are greedy.
-            plain = isinstance(node.node, Unit) and node.node.kind == "any" and not node.node.flags
+            plain = isinstance(node.node, Unit) and not node.node.flags and (
+                node.node.kind == "any" or (node.node.kind == "and" and node.node.value[0][0].kind == "any"))
             lazy = "?" if plain and not last else ""
             return f"(?:{inner}){{{node.low},{node.high}}}{lazy}"
         unit = node
@@ -449,7 +454,9 @@ class Compiler:
             tests = ""
             for p, negated in unit.value:
                 test = _lacks if negated else _has
-                if p.kind == "cls":
+                if p.kind == "any":                  # _&!@x: any token of the sentence but @x
+                    tests += f"(?!{SEP}\\$)" + _flag_tests(p.flags)
+                elif p.kind == "cls":
                     tests += test(re.escape("@" + p.value)) + "".join(
                         _has(re.escape(class_flag_key(p.value, f, w))) for f, w in p.flags)
                 else:

@@ -124,7 +124,7 @@ def test_more_of_the_pattern_language():
     assert parse("==מלא", word).kind == "surface"
     assert parse("@remedy_verb&==י*", word).kind == "and"
     assert parse(r"anything else \?", word).items[-1].value == "?"
-    with pytest.raises(PatternError, match="& joins one-token tests only"):
+    with pytest.raises(PatternError, match="with _ every other test must be a 'not'"):
         parse("_&sorry", word)
 
 
@@ -137,6 +137,17 @@ def test_a_group_joined_with_and_tests_each_alternative():
         parse("(sorry about|*ment)&!=payment", word)
     with pytest.raises(PatternError, match="& stands between two one-token tests"):
         parse("sorry&", word)
+
+
+def test_a_skip_can_exclude_a_class():
+    from checks import language
+    pattern = language("en").compile("sorry (_&!@contrast){0,4} late")
+    assert analyse("I'm sorry the parcel was late.", "en").matches(pattern)
+    assert not analyse("Sorry, but it was late.", "en").matches(pattern)
+    for source, problem in [("_&@contrast", "every other test must be a 'not'"),
+                            ("sorry&!_", "& joins one-token tests only")]:
+        with pytest.raises(PatternError, match=re.escape(problem)):
+            parse(source, word)
 
 
 def test_a_word_as_typed_is_not_its_clitic_reading():
