@@ -352,6 +352,11 @@ def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
 
 
 def presence(rule: Rule, analysis: Analysis) -> list[tuple[int, int]]:
+    # The rule's own patterns first: on most replies none matches, and then none of
+    # its antipatterns needs to run.
+    found = analysis.all_matches(rule.patterns)
+    if not found:
+        return []
     if rule.unless_reply and any(analysis.matches(p) for p in rule.unless_reply):
         return []
     if any(not absent(analysis.lang.rule(met), analysis) for met in rule.unless_met):
@@ -359,16 +364,20 @@ def presence(rule: Rule, analysis: Analysis) -> list[tuple[int, int]]:
     vetoes = analysis.all_matches(rule.unless)
     tokens = analysis.tokens
     owning = {tokens[i].sentence for a, b in analysis.all_matches(rule.unless_sentence) for i in range(a, b)}
-    return [r for r in analysis.all_matches(rule.patterns)
+    return [r for r in found
             if not any(_overlaps(r, v) for v in vetoes) and not all(analysis.quoted[r[0]:r[1]])
             and not owning.intersection(tokens[i].sentence for i in range(*r))]
 
 
 def absent(rule: Rule, analysis: Analysis) -> bool:
-    ignored = analysis.all_matches(rule.ignore)
+    ignored = None      # the rule's ignore patterns run only once an entry has matched
     for pattern in rule.patterns:
-        if any(not any(_overlaps(r, v) for v in ignored) for r in analysis.matches(pattern)):
-            return False
+        found = analysis.matches(pattern)
+        if found:
+            if ignored is None:
+                ignored = analysis.all_matches(rule.ignore)
+            if any(not any(_overlaps(r, v) for v in ignored) for r in found):
+                return False
     return True
 
 
