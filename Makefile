@@ -46,9 +46,10 @@ check: setup
 translations: setup
 	$(BIN)/python macros/translations.py status
 
-## accuracy: precision, recall and verdicts on the blind corpus (dev and frozen test split)
+## accuracy: precision, recall and verdicts on the blind corpus (dev and frozen test split), then the phrase banks
 accuracy: setup
 	$(BIN)/python tests/accuracy.py
+	$(BIN)/python tests/accuracy.py --phrases
 
 ## bench: latency figures for the checker and for the site in Chromium
 bench: bench-checker bench-browser

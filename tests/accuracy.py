@@ -1,6 +1,7 @@
 """How often the checker is right, on replies its rules were not written from.
 
     python tests/accuracy.py [--split dev|test|all] [--lang L] [--errors] [--json] [--corpus DIR] [--ids TEXT]
+    python tests/accuracy.py --phrases [--lang L] [--errors]
 
 The blind corpus (tests/corpus/<split>/<lang>.toml, see tests/corpus/README.md)
 labels every reply with the rules a careful trainer says should fire. This prints,
@@ -8,6 +9,11 @@ per language and split: precision, recall and F1 per rule; micro-F1 over all
 labelled rules; the share of good replies (no error expected) the checker fails;
 and the share of bad replies (an error expected) it passes. `--errors` lists the
 replies it gets wrong, rule by rule (for the dev split: never tune on the test split).
+
+`--phrases` measures the phrase banks instead (tests/corpus/phrases/<lang>.toml): short
+texts written blind, each labelled for one rule: a harmful phrasing the rule should
+find and a near-miss it should not; for an absence rule, a text that meets it and one
+that only looks as if it does. They are development material, like `dev/`.
 """
 from __future__ import annotations
 
@@ -31,6 +37,49 @@ def load(split: str, lang: str, corpus: Path = CORPUS) -> list[dict]:
     if not path.exists():
         return []
     return tomllib.loads(path.read_text(encoding="utf-8"))["reply"]
+
+
+def load_phrases(lang: str, corpus: Path = CORPUS) -> list[dict]:
+    path = corpus / "phrases" / f"{lang}.toml"
+    if not path.exists():
+        return []
+    return tomllib.loads(path.read_text(encoding="utf-8"))["phrase"]
+
+
+# A phrase's label, and whether its rule should fire on the phrase alone.
+PHRASE_FIRES = {"fires": True, "near-miss": False, "meets": False, "does-not-meet": True}
+
+
+def phrase_report(checks, phrases: list[dict], lang: str, errors: bool) -> str:
+    """Per rule: the phrases it should fire on that it does, and those it should stay
+    quiet on that it does (for an absence rule, "fires" means "not met")."""
+    by_rule: dict[str, Counter] = {}
+    wrong = []
+    for phrase in phrases:
+        fired = phrase["rule"] in {f.rule for f in checks.check(phrase["text"], lang).findings}
+        should = PHRASE_FIRES[phrase["label"]]
+        c = by_rule.setdefault(phrase["rule"], Counter())
+        c["should" if should else "quiet"] += 1
+        c["right_should" if should else "right_quiet"] += fired == should
+        if fired != should:
+            wrong.append((phrase["id"], phrase["rule"], phrase["label"], phrase["text"]))
+    lines = [f"== {lang} · phrases · {len(phrases)}",
+             f"   {'rule':<18} {'fires when it should':>22} {'quiet when it should':>22}",
+             f"   {'':<18} {'(harm; not met)':>22} {'(near-miss; met)':>22}"]
+    order = [r for r in checks.catalogue() if r in by_rule]
+    total = Counter()
+    for rule in order:
+        c = by_rule[rule]
+        total.update(c)
+        lines.append(f"   {rule:<18} {_ratio(c['right_should'], c['should']):>22} {_ratio(c['right_quiet'], c['quiet']):>22}")
+    lines.append(f"   {'all':<18} {_ratio(total['right_should'], total['should']):>22} {_ratio(total['right_quiet'], total['quiet']):>22}")
+    if errors:
+        lines += [f"   {pid} {rule} ({label}): {text[:200]!r}" for pid, rule, label, text in wrong]
+    return "\n".join(lines)
+
+
+def _ratio(right: int, n: int) -> str:
+    return f"{right}/{n} ({right / n:.0%})" if n else "–"
 
 
 def labelled_rules(checks) -> list[str]:
@@ -98,9 +147,16 @@ def main(argv=None) -> int:
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--corpus", type=Path, default=CORPUS, help="another corpus folder (dev/, test/)")
     parser.add_argument("--ids", help="only replies whose id contains this (e.g. -b2- for the second batch)")
+    parser.add_argument("--phrases", action="store_true", help="measure the phrase banks (tests/corpus/phrases/)")
     args = parser.parse_args(argv)
     sys.path.insert(0, str(ROOT))
     import checks
+    if args.phrases:
+        for lang in [args.lang] if args.lang else list(checks.LANGUAGES):
+            phrases = load_phrases(lang, args.corpus)
+            if phrases:
+                print(phrase_report(checks, phrases, lang, args.errors) + "\n")
+        return 0
     presence = {r for r, m in checks.catalogue().items() if m["kind"] == "presence"} - set(NOT_LABELLED)
     langs = [args.lang] if args.lang else list(checks.LANGUAGES)
     splits = SPLITS if args.split == "all" else (args.split,)

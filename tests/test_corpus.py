@@ -12,7 +12,8 @@ CORPUS = ROOT / "tests" / "corpus"
 FROZEN = CORPUS / "FROZEN.sha256"
 LABELLED = [r for r in checks.catalogue() if r not in ("too-long", "problem-unnamed")]
 PRESENCE = {r for r, m in checks.catalogue().items() if m["kind"] == "presence"}
-FILES = sorted(CORPUS.glob("*/*.toml"))
+FILES = sorted(p for split in ("dev", "test") for p in (CORPUS / split).glob("*.toml"))
+PHRASES = sorted((CORPUS / "phrases").glob("*.toml"))
 
 
 def test_every_language_has_both_splits():
@@ -46,3 +47,25 @@ def test_ids_do_not_cross_splits():
         for r in tomllib.loads(path.read_text(encoding="utf-8"))["reply"]:
             assert r["id"] not in seen, (r["id"], seen.get(r["id"]), path.name)
             seen[r["id"]] = path.parent.name
+
+
+@pytest.mark.parametrize("path", PHRASES, ids=[p.name for p in PHRASES])
+def test_phrase_banks_are_labelled_by_the_catalogue(path):
+    """A phrase bank (development material, tests/corpus/phrases/): one rule per
+    phrase, a label that says whether it should fire, evidence copied exactly."""
+    phrases = tomllib.loads(path.read_text(encoding="utf-8"))["phrase"]
+    assert len({p["id"] for p in phrases}) == len(phrases)
+    for p in phrases:
+        assert p["id"].startswith(path.stem + "-"), p["id"]
+        assert p["rule"] in LABELLED, p["id"]
+        kind = "presence" if p["rule"] in PRESENCE else "absence"
+        assert p["label"] in {"presence": ("fires", "near-miss"), "absence": ("meets", "does-not-meet")}[kind], p["id"]
+        assert p["text"].strip(), p["id"]
+        assert all(e in p["text"] for e in p.get("evidence", [])), p["id"]
+        assert not p.get("evidence") or p["label"] == "fires", p["id"]
+
+
+def test_phrase_ids_differ_from_reply_ids():
+    replies = {r["id"] for path in FILES for r in tomllib.loads(path.read_text(encoding="utf-8"))["reply"]}
+    phrases = {p["id"] for path in PHRASES for p in tomllib.loads(path.read_text(encoding="utf-8"))["phrase"]}
+    assert not replies & phrases
