@@ -1,6 +1,6 @@
 """How often the checker is right, on replies its rules were not written from.
 
-    python tests/accuracy.py [--split dev|test|all] [--lang L] [--errors] [--json] [--corpus DIR] [--ids TEXT]
+    python tests/accuracy.py [--split dev|test|all] [--lang L] [--errors] [--json] [--corpus DIR] [--ids TEXT] [--not-ids TEXT]
     python tests/accuracy.py --phrases [--lang L] [--errors]
 
 The blind corpus (tests/corpus/<split>/<lang>.toml, see tests/corpus/README.md)
@@ -147,6 +147,7 @@ def main(argv=None) -> int:
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--corpus", type=Path, default=CORPUS, help="another corpus folder (dev/, test/)")
     parser.add_argument("--ids", help="only replies whose id contains this (e.g. -b2- for the second batch)")
+    parser.add_argument("--not-ids", help="leave out replies whose id contains this (a batch kept unseen)")
     parser.add_argument("--phrases", action="store_true", help="measure the phrase banks (tests/corpus/phrases/)")
     args = parser.parse_args(argv)
     sys.path.insert(0, str(ROOT))
@@ -163,7 +164,8 @@ def main(argv=None) -> int:
     out = {}
     for split in splits:
         for lang in langs:
-            replies = [r for r in load(split, lang, args.corpus) if not args.ids or args.ids in r["id"]]
+            replies = [r for r in load(split, lang, args.corpus) if (not args.ids or args.ids in r["id"])
+                       and not (args.not_ids and args.not_ids in r["id"])]
             if not replies:
                 continue
             s = score(checks, replies, lang)
