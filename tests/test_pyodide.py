@@ -22,14 +22,15 @@ import runtime  # noqa: E402  (the site's own wheel builder)
 
 
 def all_cases() -> list[dict]:
-    """Every rule example, every model answer, and every reply of the blind corpus."""
+    """Every rule example, every model answer, and every reply and phrase of the blind corpus."""
     out = [{"text": ex.text, "lang": lang, "scenario": rule.scenario} for _, lang, rule, ex in cases() if ex]
     for scenario in checks.all_scenarios():
         for lang, text in scenario.texts.items():
             out.append({"text": text.model_answer, "lang": lang, "scenario": scenario.id})
     for path in sorted((ROOT / "tests" / "corpus").glob("*/*.toml")):
-        for reply in tomllib.loads(path.read_text(encoding="utf-8"))["reply"]:
-            out.append({"text": reply["text"], "lang": path.stem, "scenario": None})
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        for item in data.get("reply", []) + data.get("phrase", []):
+            out.append({"text": item["text"], "lang": path.stem, "scenario": None})
     return out
 
 
