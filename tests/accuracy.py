@@ -32,18 +32,12 @@ SPLITS = ("dev", "test")
 NOT_LABELLED = ("too-long", "problem-unnamed")
 
 
-def load(split: str, lang: str, corpus: Path = CORPUS) -> list[dict]:
+def load(split: str, lang: str, corpus: Path = CORPUS, table: str = "reply") -> list[dict]:
+    """A language's replies in a split, or (split "phrases", table "phrase") its phrase bank."""
     path = corpus / split / f"{lang}.toml"
     if not path.exists():
         return []
-    return tomllib.loads(path.read_text(encoding="utf-8"))["reply"]
-
-
-def load_phrases(lang: str, corpus: Path = CORPUS) -> list[dict]:
-    path = corpus / "phrases" / f"{lang}.toml"
-    if not path.exists():
-        return []
-    return tomllib.loads(path.read_text(encoding="utf-8"))["phrase"]
+    return tomllib.loads(path.read_text(encoding="utf-8"))[table]
 
 
 # A phrase's label, and whether its rule should fire on the phrase alone.
@@ -152,14 +146,14 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     sys.path.insert(0, str(ROOT))
     import checks
+    langs = [args.lang] if args.lang else list(checks.LANGUAGES)
     if args.phrases:
-        for lang in [args.lang] if args.lang else list(checks.LANGUAGES):
-            phrases = load_phrases(lang, args.corpus)
+        for lang in langs:
+            phrases = load("phrases", lang, args.corpus, table="phrase")
             if phrases:
                 print(phrase_report(checks, phrases, lang, args.errors) + "\n")
         return 0
     presence = {r for r, m in checks.catalogue().items() if m["kind"] == "presence"} - set(NOT_LABELLED)
-    langs = [args.lang] if args.lang else list(checks.LANGUAGES)
     splits = SPLITS if args.split == "all" else (args.split,)
     out = {}
     for split in splits:
