@@ -133,8 +133,10 @@ class Analysis:
         new = [k for k in keys if k not in have]
         if new:
             have.extend(new)
+            bits = self.lang.required_bits
             for key in new:
                 self.positions.setdefault(key, []).append(self.item_of[i])
+                self.met |= bits.get(key, 0)
             self._dirty.add(i)
 
     def _piece(self, i: int) -> str:
@@ -158,6 +160,10 @@ class Analysis:
             pieces.append(f"{TOK}{SEP}${SEP}")
             items.append(None)
         self.pieces, self.items, self.item_of, self.positions = pieces, items, item_of, positions
+        bits, met = self.lang.required_bits, 0     # the required key sets this text meets
+        for key in positions:
+            met |= bits.get(key, 0)
+        self.met = met
         self._sorted_keys = self._reversed_keys = None
         self._dirty: set[int] = set()
         self._join()
@@ -254,6 +260,9 @@ class Analysis:
         found = self._matches.get(key)
         if found is None:
             found = []
+            need = pattern.need
+            if need is not None and need & self.met != need:
+                return found        # a required key set the text does not meet: no match
             for (start, end), _ in self._spans(pattern):
                 a = bisect_left(self.offsets, start)
                 b = bisect_left(self.offsets, end)
@@ -272,9 +281,13 @@ class Analysis:
         try it there, and nowhere else. Matches do not overlap, unless every_start
         (a class's instances may: "happened because" and "because of")."""
         held = self.positions.keys()
-        for plain in pattern.required_plain:
-            if held.isdisjoint(plain):
-                return
+        need = pattern.need
+        if need is None:
+            for plain in pattern.required_plain:
+                if held.isdisjoint(plain):
+                    return
+        elif need & self.met != need:
+            return
         for plain, prefixes in pattern.required_split:
             if held.isdisjoint(plain) and not any(self._wild_keys(k) for k in prefixes):
                 return

@@ -590,6 +590,9 @@ class Pattern:
     required: tuple = ()        # key sets a text must hold one each of, or nothing matches
     heads: tuple = ()           # a cue class's pattern: names of the groups that capture heads
     unless: tuple = ()          # this pattern's own antipatterns: a match overlapping one is dropped
+    # Its exact required key sets as bits of its language's RequiredIndex (None: not
+    # indexed, e.g. a scenario's key terms; then each set is tested on its own).
+    need: int | None = field(default=None, compare=False)
 
     def __post_init__(self):
         # The same key sets split for quick look-ups: exact keys, and beginnings.
@@ -612,3 +615,23 @@ class Pattern:
         # required keys are absent), and compiling all of them is most of the time
         # a language takes to load, which a learner waits for in the browser.
         return re.compile(self.expression)
+
+
+def index_required(patterns) -> dict[str, int]:
+    """Give every distinct required set of exact keys among the patterns a bit, and
+    each pattern the bits of its own sets (`need`). Returns key -> the bits of the sets
+    that hold the key: OR-ing them over a text's keys says at once which sets the text
+    meets, so a pattern that cannot match anywhere is ruled out with one integer test
+    (most of a language's patterns, on most replies) rather than one set test each."""
+    bit_of: dict[frozenset, int] = {}
+    key_bits: dict[str, int] = {}
+    for pattern in patterns:
+        need = 0
+        for keys in pattern.required_plain:
+            if keys not in bit_of:
+                bit_of[keys] = bit = 1 << len(bit_of)
+                for key in keys:
+                    key_bits[key] = key_bits.get(key, 0) | bit
+            need |= bit_of[keys]
+        object.__setattr__(pattern, "need", need)
+    return key_bits

@@ -20,7 +20,7 @@ from importlib import resources
 from .cues import Lexicon
 from .morphology import Morphology
 from .normalize import fold
-from .patterns import (LEXICAL_KINDS, Alt, Compiler, Pattern, PatternError, Repeat, Seq, Unit, classes_used,
+from .patterns import (LEXICAL_KINDS, index_required, Alt, Compiler, Pattern, PatternError, Repeat, Seq, Unit, classes_used,
                        is_lexical, parse)
 from .tokens import Sentences
 
@@ -95,6 +95,7 @@ class Language:
     compiler: Compiler = field(repr=False)
     cues: dict[str, list[str]] = field(repr=False)   # class -> entries as written
     macro_classes: tuple = field(repr=False)         # (class, patterns, used by a later one) in tagging order
+    required_bits: dict[str, int] = field(default_factory=dict, repr=False)   # key -> bits (patterns.index_required)
 
     def rule(self, rule_id: str) -> Rule:
         for rule in self.rules:
@@ -607,7 +608,7 @@ def read_language(code: str) -> Language:
             scenario=entry.get("scenario") if kind == "scenario" else None,
             examples=tuple(examples),
         ))
-    return Language(
+    lang = Language(
         code=code,
         name=_require(data, "name", str, filename),
         principles=principles,
@@ -622,3 +623,5 @@ def read_language(code: str) -> Language:
         cues={k: list(v) for k, v in cues.items()},
         macro_classes=macro_classes,
     )
+    object.__setattr__(lang, "required_bits", index_required(p for p, _ in lang._patterns()))
+    return lang
