@@ -69,3 +69,20 @@ def test_phrase_ids_differ_from_reply_ids():
     replies = {r["id"] for path in FILES for r in tomllib.loads(path.read_text(encoding="utf-8"))["reply"]}
     phrases = {p["id"] for path in PHRASES for p in tomllib.loads(path.read_text(encoding="utf-8"))["phrase"]}
     assert not replies & phrases
+
+
+@pytest.mark.parametrize("path", sorted((CORPUS / "reviews").glob("*.toml")), ids=lambda p: p.stem)
+def test_a_second_readers_clear_changes_are_the_labels(path):
+    # reviews/<batch>-<lang>.toml: a second reader's disagreements with the writer.
+    # "clear" ones (the label contradicts the contract or GUIDE.md) were applied to
+    # dev/; "arguable" ones are a record. The record and the labels must not drift.
+    lang = path.stem.rsplit("-", 1)[1]
+    dev = {r["id"]: r for r in tomllib.loads((CORPUS / "dev" / f"{lang}.toml").read_text(encoding="utf-8"))["reply"]}
+    changes = tomllib.loads(path.read_text(encoding="utf-8"))["change"]
+    assert changes and {c["verdict"] for c in changes} <= {"clear", "arguable"}
+    for change in changes:
+        reply = dev[change["id"]]
+        if change["verdict"] == "clear":
+            assert reply["fires"] == change["fires"], change["id"]
+            assert reply.get("evidence", {}) == change.get("evidence", {}), change["id"]
+        assert change["reason"].strip(), change["id"]
