@@ -133,10 +133,11 @@ class Analysis:
         new = [k for k in keys if k not in have]
         if new:
             have.extend(new)
-            bits = self.lang.required_bits
+            sets = self.lang.required_sets
             for key in new:
                 self.positions.setdefault(key, []).append(self.item_of[i])
-                self.met |= bits.get(key, 0)
+                if key in sets:
+                    self.met.update(sets[key])
             self._dirty.add(i)
 
     def _piece(self, i: int) -> str:
@@ -160,9 +161,9 @@ class Analysis:
             pieces.append(f"{TOK}{SEP}${SEP}")
             items.append(None)
         self.pieces, self.items, self.item_of, self.positions = pieces, items, item_of, positions
-        bits, met = self.lang.required_bits, 0     # the required key sets this text meets
-        for key in positions:
-            met |= bits.get(key, 0)
+        sets, met = self.lang.required_sets, set()     # the required key sets this text meets
+        for key in positions.keys() & sets.keys():
+            met.update(sets[key])
         self.met = met
         self._sorted_keys = self._reversed_keys = None
         self._dirty: set[int] = set()
@@ -261,7 +262,7 @@ class Analysis:
         if found is None:
             found = []
             need = pattern.need
-            if need is not None and need & self.met != need:
+            if need is not None and not self.met.issuperset(need):
                 return found        # a required key set the text does not meet: no match
             for (start, end), _ in self._spans(pattern):
                 a = bisect_left(self.offsets, start)
@@ -286,7 +287,7 @@ class Analysis:
             for plain in pattern.required_plain:
                 if held.isdisjoint(plain):
                     return
-        elif need & self.met != need:
+        elif not self.met.issuperset(need):
             return
         for plain, prefixes in pattern.required_split:
             if held.isdisjoint(plain) and not any(self._wild_keys(k) for k in prefixes):

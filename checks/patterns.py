@@ -590,9 +590,9 @@ class Pattern:
     required: tuple = ()        # key sets a text must hold one each of, or nothing matches
     heads: tuple = ()           # a cue class's pattern: names of the groups that capture heads
     unless: tuple = ()          # this pattern's own antipatterns: a match overlapping one is dropped
-    # Its exact required key sets as bits of its language's RequiredIndex (None: not
+    # The numbers of its exact required key sets in its language's index (None: not
     # indexed, e.g. a scenario's key terms; then each set is tested on its own).
-    need: int | None = field(default=None, compare=False)
+    need: tuple | None = field(default=None, compare=False)
 
     def __post_init__(self):
         # The same key sets split for quick look-ups: exact keys, and beginnings.
@@ -617,21 +617,22 @@ class Pattern:
         return re.compile(self.expression)
 
 
-def index_required(patterns) -> dict[str, int]:
-    """Give every distinct required set of exact keys among the patterns a bit, and
-    each pattern the bits of its own sets (`need`). Returns key -> the bits of the sets
-    that hold the key: OR-ing them over a text's keys says at once which sets the text
-    meets, so a pattern that cannot match anywhere is ruled out with one integer test
-    (most of a language's patterns, on most replies) rather than one set test each."""
-    bit_of: dict[frozenset, int] = {}
-    key_bits: dict[str, int] = {}
+def index_required(patterns) -> dict[str, tuple[int, ...]]:
+    """Number every distinct required set of exact keys among the patterns, and give
+    each pattern the numbers of its own sets (`need`). Returns key -> the numbers of the
+    sets that hold the key: gathered over a text's keys, they say at once which sets
+    the text meets, so a pattern that cannot match anywhere is ruled out with one
+    subset test (most of a language's patterns, on most replies) rather than one set
+    test each. Small numbers, not bit masks: the wheel carries this index pickled."""
+    number: dict[frozenset, int] = {}
+    sets_of: dict[str, list[int]] = {}
     for pattern in patterns:
-        need = 0
+        need = []
         for keys in pattern.required_plain:
-            if keys not in bit_of:
-                bit_of[keys] = bit = 1 << len(bit_of)
+            if keys not in number:
+                number[keys] = n = len(number)
                 for key in keys:
-                    key_bits[key] = key_bits.get(key, 0) | bit
-            need |= bit_of[keys]
-        object.__setattr__(pattern, "need", need)
-    return key_bits
+                    sets_of.setdefault(key, []).append(n)
+            need.append(number[keys])
+        object.__setattr__(pattern, "need", tuple(need))
+    return {key: tuple(ns) for key, ns in sets_of.items()}

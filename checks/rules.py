@@ -95,7 +95,7 @@ class Language:
     compiler: Compiler = field(repr=False)
     cues: dict[str, list[str]] = field(repr=False)   # class -> entries as written
     macro_classes: tuple = field(repr=False)         # (class, patterns, used by a later one) in tagging order
-    required_bits: dict[str, int] = field(default_factory=dict, repr=False)   # key -> bits (patterns.index_required)
+    required_sets: dict[str, tuple] = field(default_factory=dict, repr=False)  # key -> sets holding it (patterns.index_required)
 
     def rule(self, rule_id: str) -> Rule:
         for rule in self.rules:
@@ -623,5 +623,5 @@ def read_language(code: str) -> Language:
         cues={k: list(v) for k, v in cues.items()},
         macro_classes=macro_classes,
     )
-    object.__setattr__(lang, "required_bits", index_required(p for p, _ in lang._patterns()))
+    object.__setattr__(lang, "required_sets", index_required(p for p, _ in lang._patterns()))
     return lang

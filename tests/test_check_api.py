@@ -145,10 +145,10 @@ def test_an_invisible_character_between_spaces_changes_nothing():
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
-def test_the_integer_test_rules_out_exactly_what_the_set_tests_would(lang):
+def test_the_index_rules_out_exactly_what_the_set_tests_would(lang):
     # A pattern is tried only when the text meets every key set it requires; the engine
-    # asks with one AND of bits (patterns.index_required). The same pattern without its
-    # bits falls back to one set test each: both must find the same matches, on the
+    # asks with one subset test of numbered sets (patterns.index_required). The same
+    # pattern without its numbers falls back to one set test each: both must find the same matches, on the
     # rule examples (every pattern meets some) and on corpus replies.
     import tomllib
     from dataclasses import replace
@@ -158,7 +158,7 @@ def test_the_integer_test_rules_out_exactly_what_the_set_tests_would(lang):
 
     language = checks.language(lang)
     patterns = [p for p, _ in language._patterns()]
-    assert all(isinstance(p.need, int) for p in patterns)
+    assert all(isinstance(p.need, tuple) for p in patterns)
     replies = tomllib.loads((ROOT / "tests" / "corpus" / "dev" / f"{lang}.toml").read_text(encoding="utf-8"))["reply"]
     texts = [ex.text for rule in language.rules for ex in rule.examples][::12] + [r["text"] for r in replies[::80]]
     unindexed = {id(p): replace(p, need=None) for p in patterns}
@@ -168,5 +168,5 @@ def test_the_integer_test_rules_out_exactly_what_the_set_tests_would(lang):
         for p in patterns:
             found = analysis.matches(p)
             assert found == analysis.matches(unindexed[id(p)]), (text, p.source)
-            ruled_out += p.need & analysis.met != p.need
+            ruled_out += not analysis.met.issuperset(p.need)
     assert ruled_out > len(texts) * len(patterns) // 2     # the test does rule most out
