@@ -319,6 +319,10 @@ def _strings(value, where: str, key: str) -> list[str]:
     return value
 
 
+# The lists whose entries may carry their own antipatterns.
+OWN_UNLESS = ("patterns", "ignore")
+
+
 @lru_cache(maxsize=None)
 def catalogue() -> dict[str, dict]:
     """The rule catalogue: id -> {kind, severity, sources, principle, max_words?}."""
@@ -515,8 +519,9 @@ def read_language(code: str) -> Language:
             raise RuleDataError(f"{filename}:{line}: rule '{rule_id}': bad pattern {source!r}: {exc}") from None
 
     def compile_all(sources, where_line: int, rule_id: str, key: str) -> tuple[Pattern, ...]:
-        """A list of patterns; in `patterns`, an entry may be a table with its own
-        antipatterns: {pattern = "...", unless = ["..."]}."""
+        """A list of patterns; in `patterns` and `ignore`, an entry may be a table with
+        its own antipatterns: {pattern = "...", unless = ["..."]} (an ignore entry that
+        must not swallow a real remedy or question inside it)."""
         if isinstance(sources, str):
             sources = [sources]
         where = f"{filename}:{where_line}: rule '{rule_id}'"
@@ -529,7 +534,7 @@ def read_language(code: str) -> Language:
                 text = entry if isinstance(entry, str) else entry["pattern"]
                 _once(seen, text, entry.get("unless", []) if isinstance(entry, dict) else [],
                       f"{filename}:{_line_of(filename, text, where_line)}: rule '{rule_id}': '{key}'")
-            if isinstance(entry, dict) and key == "patterns" and set(entry) <= {"pattern", "unless"} \
+            if isinstance(entry, dict) and key in OWN_UNLESS and set(entry) <= {"pattern", "unless"} \
                     and isinstance(entry.get("pattern"), str):
                 own = tuple(compile_one(u, where_line, rule_id) for u in _strings(entry.get("unless", []), where, "unless"))
                 out.append(compile_one(entry["pattern"], where_line, rule_id, own))
@@ -537,7 +542,7 @@ def read_language(code: str) -> Language:
                 out.append(compile_one(entry, where_line, rule_id))
             else:
                 raise RuleDataError(f"{where}: every entry of '{key}' must be a pattern string"
-                                    + (" or {pattern = \"...\", unless = [...]}" if key == "patterns" else ""))
+                                    + (" or {pattern = \"...\", unless = [...]}" if key in OWN_UNLESS else ""))
         return tuple(out)
 
     principles = data.get("principles", {})

@@ -226,3 +226,17 @@ def test_bounded_alternatives_under_a_small_repeat_are_allowed(data_copy):
     # (a|@b){0,3} has 2^3 ways at most: bounded, so linear in the text
     edit(data_copy / "rules" / "en.toml", 'patterns = ["@apology[!neg]"]', 'patterns = ["(please|@apology){0,3} sorry"]')
     assert checks.language("en").rule("apology-missing").patterns[0].source == "(please|@apology){0,3} sorry"
+
+
+def test_an_ignore_entry_can_carry_antipatterns(data_copy):
+    # An ignore entry that would swallow a real remedy ("replace it" as in "replace it
+    # yourself") is kept from doing so where its own unless matches ("replace it free").
+    path = data_copy / "rules" / "en.toml"
+    missing = lambda: "fix-missing" in checks.check("I'm so sorry. We'll replace it free.", "en").fired()  # noqa: E731
+    assert not missing()
+    edit(path, 'ignore = [\n  "look into",', 'ignore = [\n  "replace it",\n  "look into",')
+    rules_module.language.cache_clear()
+    assert missing(), "the plain ignore entry swallows the remedy"
+    edit(path, '  "replace it",\n', '  {pattern = "replace it", unless = ["replace it free"]},\n')
+    rules_module.language.cache_clear()
+    assert not missing(), "the entry's own unless keeps the remedy"
