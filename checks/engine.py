@@ -98,6 +98,8 @@ class Analysis:
         used = self.lang.compiler.flags_used.get(name, ())
         longest: dict[int, tuple] = {}
         for pattern in patterns:
+            if not self._may_match(pattern):
+                continue
             vetoes = self.all_matches(pattern.unless) if pattern.unless else ()
             for (start, end), m in self._spans(pattern, every_start=True):
                 if vetoes and any(self.offsets[self.item_of[a]] < end and start < self._end_offset(b)
@@ -261,9 +263,8 @@ class Analysis:
         found = self._matches.get(key)
         if found is None:
             found = []
-            need = pattern.need
-            if need is not None and not self.met.issuperset(need):
-                return found        # a required key set the text does not meet: no match
+            if not self._may_match(pattern):
+                return found
             for (start, end), _ in self._spans(pattern):
                 a = bisect_left(self.offsets, start)
                 b = bisect_left(self.offsets, end)
@@ -276,19 +277,22 @@ class Analysis:
             self._matches[key] = found
         return found
 
+    def _may_match(self, pattern) -> bool:
+        """Whether the text holds one key of each exact key set the pattern requires:
+        one subset test of the language's numbered sets (patterns.index_required), or
+        a set test each for a pattern outside the index (a scenario's key terms).
+        Sets with wild keys are left to _spans. Callers ask before _spans."""
+        if pattern.need is not None:
+            return self.met.issuperset(pattern.need)
+        held = self.positions.keys()
+        return not any(held.isdisjoint(plain) for plain in pattern.required_plain)
+
     def _spans(self, pattern, every_start: bool = False):
         """Stream offsets of a pattern's matches, left to right, with the match. A
         match can only start at a token that holds one of the pattern's first keys:
         try it there, and nowhere else. Matches do not overlap, unless every_start
         (a class's instances may: "happened because" and "because of")."""
         held = self.positions.keys()
-        need = pattern.need
-        if need is None:
-            for plain in pattern.required_plain:
-                if held.isdisjoint(plain):
-                    return
-        elif not self.met.issuperset(need):
-            return
         for plain, prefixes in pattern.required_split:
             if held.isdisjoint(plain) and not any(self._wild_keys(k) for k in prefixes):
                 return

@@ -20,8 +20,8 @@ from importlib import resources
 from .cues import Lexicon
 from .morphology import Morphology
 from .normalize import fold
-from .patterns import (LEXICAL_KINDS, index_required, Alt, Compiler, Pattern, PatternError, Repeat, Seq, Unit, classes_used,
-                       is_lexical, parse)
+from .patterns import (LEXICAL_KINDS, Alt, Compiler, Pattern, PatternError, Repeat, Seq, Unit, classes_used,
+                       index_required, is_lexical, parse)
 from .tokens import Sentences
 
 KINDS = ("presence", "absence", "length", "scenario")

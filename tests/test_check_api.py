@@ -3,7 +3,9 @@ marks, emoji, curly quotes), report serialisation, and property tests that
 check() never raises on any string and every span matches its excerpt."""
 import json
 import signal
+import tomllib
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -11,7 +13,9 @@ from hypothesis import given, settings, strategies as st
 
 import checks
 from checks import LANGUAGES, CheckInputError, check
+from checks.engine import Analysis
 from checks.normalize import Folded
+from conftest import ROOT
 
 
 def test_report_serialises_to_contract_json():
@@ -148,14 +152,8 @@ def test_an_invisible_character_between_spaces_changes_nothing():
 def test_the_index_rules_out_exactly_what_the_set_tests_would(lang):
     # A pattern is tried only when the text meets every key set it requires; the engine
     # asks with one subset test of numbered sets (patterns.index_required). The same
-    # pattern without its numbers falls back to one set test each: both must find the same matches, on the
-    # rule examples (every pattern meets some) and on corpus replies.
-    import tomllib
-    from dataclasses import replace
-
-    from checks.engine import Analysis
-    from conftest import ROOT
-
+    # pattern without its numbers falls back to one set test each: both must find the
+    # same matches, on rule examples (every pattern meets some) and corpus replies.
     language = checks.language(lang)
     patterns = [p for p, _ in language._patterns()]
     assert all(isinstance(p.need, tuple) for p in patterns)
