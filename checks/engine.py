@@ -27,6 +27,7 @@ from itertools import accumulate
 from dataclasses import dataclass, replace
 
 from .cues import token_keys
+from .model import reply_features, sentence_features
 from .normalize import Folded
 from .patterns import PREFIX, SEP, SUFFIX, TOK, class_flag_key
 from .report import Finding, Report
@@ -75,6 +76,7 @@ class Analysis:
         self._class_flags(tags, flags)
         self._build_stream()
         self._matches: dict[int, list[tuple[int, int]]] = {}
+        self._sentence_features = None
         self.heads: dict[tuple[str, int], int] = {}    # (class, first token) -> head token
         for name, patterns, others_use_it in lang.macro_classes:
             self._tag_class(name, patterns, flags)
@@ -359,6 +361,26 @@ class Analysis:
                 merged.append(r)
         return merged
 
+    def sentence_features(self) -> list[tuple[int, int, frozenset[str]]]:
+        """Per sentence, its token range and the keys the learned weights read."""
+        if self._sentence_features is None:
+            self._sentence_features = sentence_features(self.tokens, self.token_keys)
+        return self._sentence_features
+
+    def reply_features(self) -> frozenset[str]:
+        return reply_features(self.sentence_features())
+
+    def learned_sentences(self, rule_id: str) -> list[tuple[int, int]]:
+        """The sentences (as token ranges, from the first word on) whose score for a
+        presence rule reaches its learned threshold."""
+        weights = self.lang.model[rule_id]
+        out = []
+        for first, end, keys in self.sentence_features():
+            words = [i for i in range(first, end) if self.tokens[i].word]
+            if words and weights.score(keys) >= weights.threshold:
+                out.append((words[0], end))
+        return out
+
     def span(self, tokens: tuple[int, int]) -> tuple[int, int]:
         """Offsets in the text as typed of a token range."""
         first, last = self.tokens[tokens[0]], self.tokens[tokens[1] - 1]
@@ -373,6 +395,8 @@ def presence(rule: Rule, analysis: Analysis) -> list[tuple[int, int]]:
     # The rule's own patterns first: on most replies none matches, and then none of
     # its antipatterns needs to run.
     found = analysis.all_matches(rule.patterns)
+    if rule.id in analysis.lang.model:
+        found += [s for s in analysis.learned_sentences(rule.id) if not any(_overlaps(s, r) for r in found)]
     if not found:
         return []
     if rule.unless_reply and any(analysis.matches(p) for p in rule.unless_reply):
@@ -382,9 +406,9 @@ def presence(rule: Rule, analysis: Analysis) -> list[tuple[int, int]]:
     vetoes = analysis.all_matches(rule.unless)
     tokens = analysis.tokens
     owning = {tokens[i].sentence for a, b in analysis.all_matches(rule.unless_sentence) for i in range(a, b)}
-    return [r for r in found
-            if not any(_overlaps(r, v) for v in vetoes) and not all(analysis.quoted[r[0]:r[1]])
-            and not owning.intersection(tokens[i].sentence for i in range(*r))]
+    return sorted(r for r in found
+                  if not any(_overlaps(r, v) for v in vetoes) and not all(analysis.quoted[r[0]:r[1]])
+                  and not owning.intersection(tokens[i].sentence for i in range(*r)))
 
 
 def absent(rule: Rule, analysis: Analysis) -> bool:
@@ -396,7 +420,9 @@ def absent(rule: Rule, analysis: Analysis) -> bool:
                 ignored = analysis.all_matches(rule.ignore)
             if any(not any(_overlaps(r, v) for v in ignored) for r in found):
                 return False
-    return True
+    # Nothing the patterns know: the learned weights may still be sure it is there.
+    weights = analysis.lang.model.get(rule.id)
+    return weights is None or weights.score(analysis.reply_features()) < weights.threshold
 
 
 def _finding(rule: Rule, lang: Language, analysis: Analysis | None, tokens: tuple[int, int] | None) -> Finding:
@@ -498,14 +524,39 @@ def _rule_matches(rule: Rule, analysis: Analysis) -> list[str]:
                 out.append(f"   {label:<15} {shown(pattern.source)}  ->  {analysis.doc.original[start:end]!r}")
         return out
 
+    def learned() -> list[str]:
+        """The learned weights' say: each sentence at or above a presence rule's
+        threshold, or the reply's score for an absence rule, with its heaviest keys."""
+        weights = analysis.lang.model.get(rule.id)
+        if weights is None:
+            return []
+        if rule.kind == "presence":
+            scored = [((first, end), keys) for first, end, keys in analysis.sentence_features()]
+        else:
+            scored = [(None, analysis.reply_features())]
+        out = []
+        for where, keys in scored:
+            score = weights.score(keys)
+            if where is not None and score < weights.threshold:
+                continue
+            if where is None:
+                said = "the reply meets it" if score >= weights.threshold else "not sure enough to meet it"
+            else:
+                start, end = analysis.span(where)
+                said = repr(analysis.doc.original[start:end])
+            top = sorted((k for k in keys if k in weights.weights), key=lambda k: -weights.weights[k])[:4]
+            out.append(f"   learned         {score:.2f} (threshold {weights.threshold:.2f}) -> {said}"
+                       f"  [{', '.join(f'{k} {weights.weights[k]:+.2f}' for k in top)}]")
+        return out
+
     if rule.kind == "presence":
-        lines = (found("pattern", rule.patterns) + found("unless", rule.unless)
+        lines = (found("pattern", rule.patterns) + learned() + found("unless", rule.unless)
                  + found("unless_sentence", rule.unless_sentence) + found("unless_reply", rule.unless_reply))
         if rule.unless_met:
             met = [m for m in rule.unless_met if not absent(analysis.lang.rule(m), analysis)]
             lines += [f"   unless_met      {m} is met" for m in met]
     elif rule.kind == "absence":
-        lines = found("met by", rule.patterns) + found("ignore", rule.ignore)
+        lines = found("met by", rule.patterns) + found("ignore", rule.ignore) + learned()
         if not lines:
             lines = ["   nothing meets it"]
     else:

@@ -18,6 +18,7 @@ from functools import lru_cache
 from importlib import resources
 
 from .cues import Lexicon
+from .model import Weights, read_model
 from .morphology import Morphology
 from .normalize import fold
 from .patterns import (LEXICAL_KINDS, Alt, Compiler, Pattern, PatternError, Repeat, Seq, Unit, classes_used,
@@ -96,6 +97,7 @@ class Language:
     cues: dict[str, list[str]] = field(repr=False)   # class -> entries as written
     macro_classes: tuple = field(repr=False)         # (class, patterns, used by a later one) in tagging order
     required_sets: dict[str, tuple] = field(default_factory=dict, repr=False)  # key -> sets holding it (patterns.index_required)
+    model: dict[str, Weights] = field(default_factory=dict, repr=False)  # rule id -> learned weights (model.py)
 
     def rule(self, rule_id: str) -> Rule:
         for rule in self.rules:
@@ -404,9 +406,22 @@ def frozen_path(code: str) -> str:
     return f"rules/{code}.pickle"
 
 
+def model_path(code: str) -> str:
+    return f"rules/{code}.model.json"
+
+
+def _model_text(code: str) -> str:
+    """A language's learned weights as stored, or "" when it has none."""
+    try:
+        return _read_text(model_path(code))
+    except (OSError, KeyError):
+        return ""
+
+
 def _data_hash(code: str) -> bytes:
     return hashlib.sha256(_read_text("rules/catalogue.toml").encode() + b"\0"
-                          + _read_text(f"rules/{code}.toml").encode()).digest()
+                          + _read_text(f"rules/{code}.toml").encode() + b"\0"
+                          + _model_text(code).encode()).digest()
 
 
 def frozen(code: str) -> bytes:
@@ -426,6 +441,16 @@ def _thawed(code: str) -> Language | None:
     except Exception:   # a copy this engine cannot read: read the data instead
         return None
     return thawed if isinstance(thawed, Language) and thawed.code == code else None
+
+
+def _model(code: str, cat: dict) -> dict[str, Weights]:
+    text = _model_text(code)
+    if not text:
+        return {}
+    try:
+        return read_model(text, model_path(code), {rule_id: meta["kind"] for rule_id, meta in cat.items()})
+    except ValueError as exc:
+        raise RuleDataError(str(exc)) from None
 
 
 def read_language(code: str) -> Language:
@@ -627,6 +652,7 @@ def read_language(code: str) -> Language:
         compiler=compiler,
         cues={k: list(v) for k, v in cues.items()},
         macro_classes=macro_classes,
+        model=_model(code, cat),
     )
     object.__setattr__(lang, "required_sets", index_required(p for p, _ in lang._patterns()))
     return lang

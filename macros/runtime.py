@@ -119,7 +119,7 @@ def _record_hash(data: bytes) -> str:
 def _checks_sources() -> dict[str, bytes]:
     return {path.relative_to(ROOT).as_posix(): path.read_bytes()
             for path in sorted((ROOT / "checks").rglob("*"))
-            if path.is_file() and path.suffix in (".py", ".toml") and "__pycache__" not in path.parts}
+            if path.is_file() and path.suffix in (".py", ".toml", ".json") and "__pycache__" not in path.parts}
 
 
 def build_wheel(out_dir: Path, compiled: dict[str, bytes] | None = None) -> Path:

@@ -1,0 +1,104 @@
+"""The learned layer: a few rules also read a reply through weights learned from the
+blind corpus (`rules/<lang>.model.json`, written by tests/train_model.py).
+
+Patterns are precise, but every phrasing they know was written down by someone; the
+weights generalise from the corpus over the same keys the patterns read (stems, cue
+class tags, negation and question tags, stem pairs). They only ever act where the
+patterns are silent, and only above a threshold chosen on a batch the weights were
+not trained on:
+
+- a presence rule (`refusal`, say) also fires on a sentence whose score reaches its
+  threshold; the finding's span is that sentence, and it passes the rule's own
+  antipatterns like any pattern match;
+- an absence rule (`fix-missing`, say) is met when the patterns found nothing but the
+  reply's score that the requirement is there reaches its threshold.
+
+A rule missing from a language's model file is decided by its patterns alone.
+"""
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+
+# Token keys the weights read: stems and cue class tags (the forms typed and the
+# readings are left out: stems cover them, and fewer keys generalise better).
+_READ = ("~", "@")
+_FLAGS = ("#neg", "#refused", "#q")
+
+
+@dataclass(frozen=True)
+class Weights:
+    """One rule's learned weights: the score is the logistic of bias + the weights
+    of the keys present; at or above `threshold` the model speaks."""
+    bias: float
+    threshold: float
+    weights: dict[str, float]
+
+    def score(self, features) -> float:
+        # fsum: the same score whatever order a set gives the keys in (CPython, Pyodide)
+        z = math.fsum([self.bias, *(self.weights[k] for k in features if k in self.weights)])
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+def sentence_features(tokens, token_keys) -> list[tuple[int, int, frozenset[str]]]:
+    """Per sentence: its first and last token (end exclusive) and the keys it has.
+    A key under negation is also counted as "n|key", inside a question as "q|key",
+    and each pair of neighbouring words' first stems as "b|stem stem"."""
+    out = []
+    start, keys, previous = 0, set(), None
+    for i, token in enumerate(tokens):
+        if i and token.sentence != tokens[i - 1].sentence:
+            out.append((start, i, frozenset(keys)))
+            start, keys, previous = i, set(), None
+        if not token.word:
+            previous = None
+            continue
+        mine = token_keys[i]
+        negated, asked = "#neg" in mine, "#q" in mine
+        for key in mine:
+            if key[0] in _READ:
+                keys.add(key)
+                if negated:
+                    keys.add("n|" + key)
+                if asked:
+                    keys.add("q|" + key)
+            elif key in _FLAGS:
+                keys.add(key)
+        stem = token.stems[0] if token.stems else token.text
+        if previous is not None:
+            keys.add(f"b|{previous} {stem}")
+        previous = stem
+    if tokens:
+        out.append((start, len(tokens), frozenset(keys)))
+    return out
+
+
+def reply_features(sentences) -> frozenset[str]:
+    """A whole reply's keys: those of all its sentences."""
+    return frozenset().union(*(keys for _, _, keys in sentences))
+
+
+def read_model(text: str, where: str, kinds: dict[str, str]) -> dict[str, Weights]:
+    """A model file's rules (rule id -> Weights), checked against the rule kinds it
+    may name; ValueError with `where` when it is malformed."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"{where}:{exc.lineno}: not valid JSON: {exc.msg}") from None
+    rules = data.get("rules") if isinstance(data, dict) else None
+    if not isinstance(rules, dict):
+        raise ValueError(f"{where}: needs a 'rules' table (rule id -> bias, threshold, weights)")
+    out = {}
+    for rule_id, entry in rules.items():
+        if kinds.get(rule_id) not in ("presence", "absence"):
+            raise ValueError(f"{where}: '{rule_id}' is not a presence or absence rule of the catalogue")
+        try:
+            bias, threshold = float(entry["bias"]), float(entry["threshold"])
+            weights = {str(k): float(v) for k, v in entry["weights"].items()}
+        except (KeyError, TypeError, ValueError, AttributeError):
+            raise ValueError(f"{where}: rule '{rule_id}' needs bias, threshold and weights (numbers)") from None
+        if not 0.0 < threshold < 1.0:
+            raise ValueError(f"{where}: rule '{rule_id}': threshold must be between 0 and 1")
+        out[rule_id] = Weights(bias, threshold, weights)
+    return out

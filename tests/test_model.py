@@ -1,0 +1,136 @@
+"""The learned layer (checks/model.py): it only adds where the patterns are silent,
+it passes a rule's own antipatterns, and a broken weights file is named."""
+import json
+import random
+
+import pytest
+
+import checks
+from checks import rules as rules_module
+from checks.engine import Analysis, absent, presence
+from checks.model import Weights, read_model, reply_features, sentence_features
+from checks.rules import RuleDataError
+
+from test_rule_data import data_copy  # noqa: F401  (fixture)
+
+KINDS = {rule_id: meta["kind"] for rule_id, meta in checks.catalogue().items()}
+
+
+@pytest.fixture
+def learned():
+    """Give English a model of its own for one test: rule id -> Weights."""
+    lang = checks.language("en")
+    model, saved = {}, lang.model
+    object.__setattr__(lang, "model", model)
+    yield model
+    object.__setattr__(lang, "model", saved)
+
+
+def test_a_sentence_the_weights_are_sure_of_is_a_finding_with_the_sentence_as_span(learned):
+    learned["refusal"] = Weights(bias=-5.0, threshold=0.5, weights={"~blorf": 10.0})
+    text = "I'm so sorry. We blorf that parcel, as things stand. Would a refund suit you?"
+    found = [f for f in checks.check(text, "en").findings if f.rule == "refusal"]
+    assert [f.excerpt for f in found] == ["We blorf that parcel, as things stand."]
+    assert text[found[0].start:found[0].end] == found[0].excerpt
+
+
+def test_a_learned_finding_passes_the_rules_own_antipatterns(learned):
+    learned["refusal"] = Weights(bias=-5.0, threshold=0.5, weights={"~blorf": 10.0})
+    # quoted in order to reject it: mentioned, not used
+    assert "refusal" in {f.rule for f in checks.check('Sorry. We blorf parcels.', "en").findings}
+    assert "refusal" not in {f.rule for f in checks.check('Sorry. "We blorf parcels."', "en").findings}
+
+
+def test_below_its_threshold_the_model_is_silent(learned):
+    learned["refusal"] = Weights(bias=-5.0, threshold=0.5, weights={"~blorf": 4.0})
+    assert "refusal" not in {f.rule for f in checks.check("Sorry, we blorf that parcel.", "en").findings}
+
+
+def test_weights_sure_the_requirement_is_there_meet_an_absence_rule(learned):
+    text = "I'm sorry about the parcel. I will plugh it for you today."
+    assert "fix-missing" in {f.rule for f in checks.check(text, "en").findings}
+    learned["fix-missing"] = Weights(bias=-5.0, threshold=0.5, weights={"~plugh": 10.0})
+    assert "fix-missing" not in {f.rule for f in checks.check(text, "en").findings}
+
+
+@pytest.mark.parametrize("lang", checks.LANGUAGES)
+def test_the_model_only_adds_findings_or_meets_absence_rules(lang):
+    """With its model a language finds everything its patterns find, and an absence
+    rule it calls missing the patterns call missing too."""
+    rules = checks.language(lang)
+    saved = rules.model
+    texts = [example.text for rule in rules.rules for example in rule.examples][:300]
+    try:
+        for text in texts:
+            with_model = Analysis(text, rules)
+            object.__setattr__(rules, "model", {})
+            alone = Analysis(text, rules)
+            for rule_id in saved:
+                rule = rules.rule(rule_id)
+                if rule.kind == "presence":
+                    object.__setattr__(rules, "model", {})
+                    by_patterns = presence(rule, alone)
+                    object.__setattr__(rules, "model", saved)
+                    assert set(by_patterns) <= set(presence(rule, with_model)), (rule_id, text)
+                else:
+                    object.__setattr__(rules, "model", {})
+                    missing_by_patterns = absent(rule, alone)
+                    object.__setattr__(rules, "model", saved)
+                    assert missing_by_patterns or not absent(rule, with_model), (rule_id, text)
+            object.__setattr__(rules, "model", saved)
+    finally:
+        object.__setattr__(rules, "model", saved)
+
+
+def test_a_score_does_not_depend_on_the_order_of_the_keys():
+    rng = random.Random(4)
+    weights = {f"~k{i}": rng.uniform(-3, 3) / 7 for i in range(200)}
+    model = Weights(bias=0.1, threshold=0.5, weights=weights)
+    keys = list(weights)
+    first = model.score(keys)
+    for _ in range(20):
+        rng.shuffle(keys)
+        assert model.score(keys) == first
+
+
+def test_features_are_per_sentence_and_mark_negation_and_questions():
+    rules = checks.language("en")
+    a = Analysis("We will not refund it. Would a new one suit you?", rules)
+    sentences = sentence_features(a.tokens, a.token_keys)
+    assert len(sentences) == 2
+    first, second = sentences[0][2], sentences[1][2]
+    assert "n|~refund" in first and "#neg" in first
+    assert "q|~suit" in second and "#q" in second and "#q" not in first
+    assert reply_features(sentences) == first | second
+
+
+@pytest.mark.parametrize("text, message", [
+    ("{", "not valid JSON"),
+    ('{"about": 1}', "needs a 'rules' table"),
+    ('{"rules": {"no-such-rule": {"bias": 0, "threshold": 0.5, "weights": {}}}}', "'no-such-rule' is not a presence or absence rule"),
+    ('{"rules": {"too-long": {"bias": 0, "threshold": 0.5, "weights": {}}}}', "'too-long' is not a presence or absence rule"),
+    ('{"rules": {"refusal": {"bias": 0, "weights": {}}}}', "needs bias, threshold and weights"),
+    ('{"rules": {"refusal": {"bias": 0, "threshold": 1.5, "weights": {}}}}', "threshold must be between 0 and 1"),
+])
+def test_a_malformed_model_file_is_named(text, message):
+    with pytest.raises(ValueError, match=message) as err:
+        read_model(text, "rules/en.model.json", KINDS)
+    assert "rules/en.model.json" in str(err.value)
+
+
+def test_a_broken_model_file_fails_loading_the_language(data_copy):  # noqa: F811
+    (data_copy / "rules" / "en.model.json").write_text('{"rules": {"refusal": {"bias": "x"}}}', encoding="utf-8")
+    with pytest.raises(RuleDataError, match=r"rules/en.model.json: rule 'refusal'"):
+        rules_module.read_language("en")
+
+
+@pytest.mark.parametrize("lang", checks.LANGUAGES)
+def test_a_shipped_model_names_how_it_was_trained(lang):
+    path = rules_module.resources.files("checks").joinpath(rules_module.model_path(lang))
+    if not path.is_file():
+        pytest.skip(f"{lang} has no learned weights")
+    data = json.loads(path.read_text(encoding="utf-8"))
+    trained = data["trained_on"]
+    assert trained["split"] == "dev" and trained["held_out"] and trained["replies"] > 0
+    for rule_id, entry in data["rules"].items():
+        assert entry["held_out"]["right"] > 2 * entry["held_out"]["wrong"], rule_id

@@ -1,0 +1,200 @@
+"""Learn the weights of the checker's learned layer (checks/model.py) from the blind
+corpus, and choose each rule's threshold on a batch the weights never saw.
+
+    python tests/train_model.py --hold-out -b9- [--lang L ...] [--dry-run]
+
+For each language: the replies of `dev/` whose id does not contain the hold-out text
+train one logistic regression per rule (standard library only), over the keys the
+checker's own analysis gives each sentence:
+- a presence rule learns which sentences a careful reader marked (a sentence is
+  positive when it overlaps the rule's `evidence`);
+- an absence rule learns whether the reply meets the requirement at all.
+
+Then, on the held-out replies, with the patterns' verdicts as they are, each threshold
+from 0.50 to 0.95 is scored: a reply the model turns right is a gain, a reply it turns
+wrong a loss, and a loss counts twice (a good reply told it fails, or harm let through,
+is the worst mistake). The threshold with the best score is kept if that score is above
+zero (ties go to the higher threshold); otherwise the rule is left out, and its patterns
+alone decide. The weights shipped are the ones trained without the held-out batch, so
+the thresholds stay honest. The test split is never read.
+
+Writes checks/rules/<lang>.model.json and prints, per rule, the gains and losses.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import math
+import sys
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
+
+from accuracy import CORPUS, load  # noqa: E402
+from checks.engine import Analysis, absent, presence  # noqa: E402
+from checks.model import Weights, reply_features, sentence_features  # noqa: E402
+from checks.rules import LANGUAGES, language, model_path  # noqa: E402
+
+# The rules worth a second reading: the harm patterns miss most, and the absence
+# errors whose false alarms fail good replies.
+FIND = ("refusal", "blame-customer", "excuse", "condescension")
+VETO = ("fix-missing", "ask-missing", "apology-missing")
+THRESHOLDS = tuple(round(0.5 + 0.05 * k, 2) for k in range(10))
+LOSS_WEIGHT = 2
+# Training: L2-penalised logistic regression by full-batch AdaGrad over the keys seen
+# in at least MIN_SEEN training examples (rarer ones only memorise); weights smaller
+# than MIN_WEIGHT are dropped (they change no decision, and the file stays small).
+L2, STEPS, RATE, MIN_SEEN, MIN_WEIGHT = 1.0, 200, 0.5, 3, 0.05
+
+
+def logistic(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+def fit(examples: list[tuple[tuple[str, ...], int]]) -> tuple[float, dict[str, float]]:
+    """Bias and weights of a logistic regression over binary features (deterministic:
+    features in sorted order, examples in corpus order)."""
+    seen = Counter(k for keys, _ in examples for k in keys)
+    examples = [(tuple(k for k in keys if seen[k] >= MIN_SEEN), label) for keys, label in examples]
+    w: dict[str, float] = {}
+    sq: dict[str, float] = {}
+    bias, sq_bias, n = 0.0, 1e-8, len(examples)
+    for _ in range(STEPS):
+        grad: dict[str, float] = {}
+        g_bias = 0.0
+        for keys, label in examples:
+            err = logistic(bias + sum(w.get(k, 0.0) for k in keys)) - label
+            g_bias += err
+            for k in keys:
+                grad[k] = grad.get(k, 0.0) + err
+        for k in sorted(grad.keys() | w.keys()):
+            g = (grad.get(k, 0.0) + L2 * w.get(k, 0.0)) / n
+            sq[k] = sq.get(k, 0.0) + g * g
+            w[k] = w.get(k, 0.0) - RATE * g / math.sqrt(sq[k] + 1e-8)
+        g_bias /= n
+        sq_bias += g_bias * g_bias
+        bias -= RATE * g_bias / math.sqrt(sq_bias)
+    return bias, {k: round(v, 4) for k, v in sorted(w.items()) if abs(v) >= MIN_WEIGHT}
+
+
+def evidence_spans(reply: dict, rule: str) -> list[tuple[int, int]] | None:
+    """Where the reply's evidence for a rule is, or None when it has none to place."""
+    spans = []
+    for words in reply.get("evidence", {}).get(rule, []):
+        at = reply["text"].find(words)
+        if at >= 0:
+            spans.append((at, at + len(words)))
+    return spans or None
+
+
+class Read:
+    """One reply as the checker reads it, with the patterns alone."""
+
+    def __init__(self, reply: dict, lang):
+        self.reply = reply
+        self.analysis = a = Analysis(reply["text"], lang)
+        self.sentences = sentence_features(a.tokens, a.token_keys)
+        self.features = reply_features(self.sentences)
+
+    def sentence_span(self, first: int, end: int) -> tuple[int, int]:
+        return self.analysis.span((first, end))
+
+
+def training_examples(reads: list[Read], rule: str) -> list[tuple[tuple[str, ...], int]]:
+    if rule in VETO:
+        return [(tuple(sorted(r.features)), int(rule not in r.reply["fires"])) for r in reads]
+    out = []
+    for r in reads:
+        spans = evidence_spans(r.reply, rule) if rule in r.reply["fires"] else []
+        if spans is None:
+            continue        # labelled, but nothing to say which sentence: leave it out
+        for first, end, keys in r.sentences:
+            a, b = r.sentence_span(first, end)
+            out.append((tuple(sorted(keys)), int(any(x < b and a < y for x, y in spans))))
+    return out
+
+
+def choose_threshold(reads: list[Read], rule: str, bias: float, weights: dict[str, float], lang):
+    """The threshold with the best gains - 2 x losses on the held-out replies, or None."""
+    rule_data = lang.rule(rule)
+    rows = []
+    for r in reads:
+        truth = rule in r.reply["fires"]
+        if rule in VETO:
+            by_patterns = absent(rule_data, r.analysis)
+            score = logistic(bias + math.fsum(weights.get(k, 0.0) for k in r.features))
+            rows.append((truth, by_patterns, score, by_patterns))      # the model can only clear
+        else:
+            by_patterns = bool(presence(rule_data, r.analysis))
+            score = max((logistic(bias + math.fsum(weights.get(k, 0.0) for k in keys))
+                         for _, _, keys in r.sentences), default=0.0)
+            rows.append((truth, by_patterns, score, not by_patterns))  # the model can only add
+    best = None
+    for t in THRESHOLDS:
+        gains = losses = 0
+        for truth, by_patterns, score, may_change in rows:
+            if may_change and score >= t:
+                right_now = (not by_patterns) == truth
+                gains += right_now
+                losses += not right_now
+        value = gains - LOSS_WEIGHT * losses
+        if value > 0 and (best is None or value >= best[0]):
+            best = (value, t, gains, losses)
+    return best
+
+
+def train_language(code: str, hold_out: str) -> dict:
+    lang = language(code)
+    saved_model = lang.model
+    object.__setattr__(lang, "model", {})        # the patterns alone, while we measure
+    try:
+        replies = load("dev", code)
+        reads = [Read(r, lang) for r in replies]
+        train = [r for r in reads if hold_out not in r.reply["id"]]
+        held = [r for r in reads if hold_out in r.reply["id"]]
+        if not held:
+            raise SystemExit(f"{code}: no dev reply id contains {hold_out!r}: nothing to choose thresholds on")
+        rules = {}
+        for rule in FIND + VETO:
+            bias, weights = fit(training_examples(train, rule))
+            best = choose_threshold(held, rule, bias, weights, lang)
+            if best is None:
+                print(f"  {code} {rule:<16} left out (no threshold gains more than it loses)")
+                continue
+            _, t, gains, losses = best
+            print(f"  {code} {rule:<16} threshold {t:.2f}: held-out replies turned right {gains}, wrong {losses}"
+                  f" ({len(weights)} weights)")
+            rules[rule] = {"threshold": t, "bias": round(bias, 4), "held_out": {"right": gains, "wrong": losses},
+                           "weights": weights}
+    finally:
+        object.__setattr__(lang, "model", saved_model)
+    corpus = (CORPUS / "dev" / f"{code}.toml").read_bytes()
+    return {
+        "about": "Learned weights for checks/model.py, written by tests/train_model.py: do not edit by hand.",
+        "trained_on": {"split": "dev", "replies": len(train), "held_out": hold_out, "held_out_replies": len(held),
+                       "corpus_sha256": hashlib.sha256(corpus).hexdigest()},
+        "rules": rules,
+    }
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--hold-out", required=True, help="id text of the batch thresholds are chosen on, e.g. -b9-")
+    parser.add_argument("--lang", action="append", choices=LANGUAGES)
+    parser.add_argument("--dry-run", action="store_true", help="print the thresholds, write nothing")
+    args = parser.parse_args(argv)
+    for code in args.lang or LANGUAGES:
+        model = train_language(code, args.hold_out)
+        if not args.dry_run:
+            path = ROOT / "checks" / model_path(code)
+            path.write_text(json.dumps(model, ensure_ascii=False, indent=1, sort_keys=False) + "\n", encoding="utf-8")
+            print(f"  wrote {path.relative_to(ROOT)} ({path.stat().st_size // 1024} KB)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
