@@ -46,9 +46,11 @@ VETO = ("fix-missing", "ask-missing", "apology-missing")
 THRESHOLDS = tuple(round(0.5 + 0.05 * k, 2) for k in range(10))
 LOSS_WEIGHT = 2
 # Training: L2-penalised logistic regression by full-batch AdaGrad over the keys seen
-# in at least MIN_SEEN training examples (rarer ones only memorise); weights smaller
-# than MIN_WEIGHT are dropped (they change no decision, and the file stays small).
-L2, STEPS, RATE, MIN_SEEN, MIN_WEIGHT = 1.0, 200, 0.5, 3, 0.05
+# in at least MIN_SEEN training examples (rarer ones only memorise); weights are kept
+# to two decimals, and those under MIN_WEIGHT dropped: the file stays small (it ships
+# to every learner), and on the eighth batch held out this sparse model did as well
+# as one with 2.5 times the weights.
+L2, STEPS, RATE, MIN_SEEN, MIN_WEIGHT = 1.0, 200, 0.5, 8, 0.15
 
 
 def logistic(z: float) -> float:
@@ -78,7 +80,7 @@ def fit(examples: list[tuple[tuple[str, ...], int]]) -> tuple[float, dict[str, f
         g_bias /= n
         sq_bias += g_bias * g_bias
         bias -= RATE * g_bias / math.sqrt(sq_bias)
-    return bias, {k: round(v, 4) for k, v in sorted(w.items()) if abs(v) >= MIN_WEIGHT}
+    return bias, {k: round(v, 2) for k, v in sorted(w.items()) if abs(round(v, 2)) >= MIN_WEIGHT}
 
 
 def evidence_spans(reply: dict, rule: str) -> list[tuple[int, int]] | None:
@@ -168,7 +170,7 @@ def train_language(code: str, hold_out: str) -> dict:
             _, t, gains, losses = best
             print(f"  {code} {rule:<16} threshold {t:.2f}: held-out replies turned right {gains}, wrong {losses}"
                   f" ({len(weights)} weights)")
-            rules[rule] = {"threshold": t, "bias": round(bias, 4), "held_out": {"right": gains, "wrong": losses},
+            rules[rule] = {"threshold": t, "bias": round(bias, 2), "held_out": {"right": gains, "wrong": losses},
                            "weights": weights}
     finally:
         object.__setattr__(lang, "model", saved_model)
