@@ -1,17 +1,20 @@
 """Learn the weights of the checker's learned layer (checks/model.py) from the blind
 corpus, and choose each rule's threshold on a batch the weights never saw.
 
-    python tests/train_model.py --hold-out -b9- [--lang L ...] [--dry-run]
+    python tests/train_model.py --hold-out=-b8- --hold-out=-b9- [--lang L ...] [--dry-run]
 
-For each language: the replies of `dev/` whose id does not contain the hold-out text
-train one logistic regression per rule (standard library only), over the keys the
+For each language: the replies of `dev/` whose id contains no hold-out text train one logistic regression per rule (standard library only), over the keys the
 checker's own analysis gives each sentence:
 - a presence rule learns which sentences a careful reader marked (a sentence is
   positive when it overlaps the rule's `evidence`);
 - an absence rule learns whether the reply meets the requirement at all.
+The rule's own good and bad examples in the rule data are read the same way and
+learned with them (they hold the near-misses the corpus has few of).
 
 Then, on the held-out replies, with the patterns' verdicts as they are, each threshold
-from 0.50 to 0.95 is scored: a reply the model turns right is a gain, a reply it turns
+from 0.50 to 0.95 is scored, among those above every score of the rule's own examples
+that must not change (its good examples for a presence rule, its bad ones for an
+absence rule: the model may never contradict them): a reply the model turns right is a gain, a reply it turns
 wrong a loss, and a loss counts twice (a good reply told it fails, or harm let through,
 is the worst mistake). The threshold with the best score is kept if that score is above
 zero (ties go to the higher threshold); otherwise the rule is left out, and its patterns
@@ -102,8 +105,23 @@ class Read:
         self.sentences = sentence_features(a.tokens, a.token_keys)
         self.features = reply_features(self.sentences)
 
+    @classmethod
+    def of(cls, text: str, lang) -> "Read":
+        return cls({"id": "", "text": text, "fires": []}, lang)
+
     def sentence_span(self, first: int, end: int) -> tuple[int, int]:
         return self.analysis.span((first, end))
+
+
+def rule_examples(lang, rule: str) -> list[Read]:
+    """The rule's own good and bad examples, read as corpus replies: they teach the
+    near-misses the corpus has few of."""
+    out = []
+    for example in lang.rule(rule).examples:
+        text = example.text
+        evidence = {rule: [text[a:b] for a, b in example.spans]} if example.spans else {}
+        out.append(Read({"id": "", "text": text, "fires": [rule] if example.fires else [], "evidence": evidence}, lang))
+    return out
 
 
 def training_examples(reads: list[Read], rule: str) -> list[tuple[tuple[str, ...], int]]:
@@ -135,8 +153,17 @@ def choose_threshold(reads: list[Read], rule: str, bias: float, weights: dict[st
             score = max((logistic(bias + math.fsum(weights.get(k, 0.0) for k in keys))
                          for _, _, keys in r.sentences), default=0.0)
             rows.append((truth, by_patterns, score, not by_patterns))  # the model can only add
+    # The rule's own examples are a floor: no threshold may make its good examples
+    # fire, or meet the requirement in its bad examples.
+    floor = 0.0
+    for example in rule_data.examples:
+        if rule in VETO and example.fires:
+            floor = max(floor, logistic(bias + math.fsum(weights.get(k, 0.0) for k in Read.of(example.text, lang).features)))
+        elif rule not in VETO and not example.fires:
+            floor = max(floor, max((logistic(bias + math.fsum(weights.get(k, 0.0) for k in keys))
+                                    for _, _, keys in Read.of(example.text, lang).sentences), default=0.0))
     best = None
-    for t in THRESHOLDS:
+    for t in (t for t in THRESHOLDS if t > floor):
         gains = losses = 0
         for truth, by_patterns, score, may_change in rows:
             if may_change and score >= t:
@@ -149,20 +176,20 @@ def choose_threshold(reads: list[Read], rule: str, bias: float, weights: dict[st
     return best
 
 
-def train_language(code: str, hold_out: str) -> dict:
+def train_language(code: str, hold_out: list[str]) -> dict:
     lang = language(code)
     saved_model = lang.model
     object.__setattr__(lang, "model", {})        # the patterns alone, while we measure
     try:
         replies = load("dev", code)
         reads = [Read(r, lang) for r in replies]
-        train = [r for r in reads if hold_out not in r.reply["id"]]
-        held = [r for r in reads if hold_out in r.reply["id"]]
+        held = [r for r in reads if any(h in r.reply["id"] for h in hold_out)]
+        train = [r for r in reads if r not in held]
         if not held:
-            raise SystemExit(f"{code}: no dev reply id contains {hold_out!r}: nothing to choose thresholds on")
+            raise SystemExit(f"{code}: no dev reply id contains {' or '.join(hold_out)}: nothing to choose thresholds on")
         rules = {}
         for rule in FIND + VETO:
-            bias, weights = fit(training_examples(train, rule))
+            bias, weights = fit(training_examples(train + rule_examples(lang, rule), rule))
             best = choose_threshold(held, rule, bias, weights, lang)
             if best is None:
                 print(f"  {code} {rule:<16} left out (no threshold gains more than it loses)")
@@ -185,7 +212,8 @@ def train_language(code: str, hold_out: str) -> dict:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--hold-out", required=True, help="id text of the batch thresholds are chosen on, e.g. -b9-")
+    parser.add_argument("--hold-out", required=True, action="append",
+                        help="id text of a batch thresholds are chosen on, e.g. -b9- (repeat for several)")
     parser.add_argument("--lang", action="append", choices=LANGUAGES)
     parser.add_argument("--dry-run", action="store_true", help="print the thresholds, write nothing")
     args = parser.parse_args(argv)
