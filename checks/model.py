@@ -37,7 +37,7 @@ class Weights:
 
     def score(self, features) -> float:
         # fsum: the same score whatever order a set gives the keys in (CPython, Pyodide)
-        z = math.fsum([self.bias, *(self.weights[k] for k in features if k in self.weights)])
+        z = math.fsum([self.bias, *map(self.weights.__getitem__, self.weights.keys() & features)])
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
 
@@ -55,20 +55,16 @@ def sentence_features(tokens, token_keys) -> list[tuple[int, int, frozenset[str]
             previous = None
             continue
         mine = token_keys[i]
-        negated, asked = "#neg" in mine, "#q" in mine
-        for key in mine:
-            if key[0] in _READ:
-                keys.add(key)
-                if negated:
-                    keys.add("n|" + key)
-                if asked:
-                    keys.add("q|" + key)
-            elif key in _FLAGS:
-                keys.add(key)
+        read = [k for k in mine if k[0] in _READ or k in _FLAGS]
+        if "#neg" in mine:
+            read += ["n|" + k for k in mine if k[0] in _READ]
+        if "#q" in mine:
+            read += ["q|" + k for k in mine if k[0] in _READ]
         stem = token.stems[0] if token.stems else token.text
         if previous is not None:
-            keys.add(f"b|{previous} {stem}")
+            read.append(f"b|{previous} {stem}")
         previous = stem
+        keys.update(read)
     if tokens:
         out.append((start, len(tokens), frozenset(keys)))
     return out

@@ -222,8 +222,8 @@ def _compiled() -> Path | None:
             "indexURL": f"{PYODIDE_NPM}/", "workerPython": str(WORKER_PYTHON),
             "stdlib": str(PYODIDE_NPM / "python_stdlib.zip"), "stdlibOut": str(work / "python_stdlib.zip"),
             "traceWheels": [str(source), *map(str, dependency_wheels())], "keepModules": list(KEEP_MODULES),
-            "wheels": [{"source": str(w), "target": str(work / ("compiled-checks.whl" if w == source else w.name))}
-                       for w in (source, *dependency_wheels())],
+            "wheels": [{"source": str(w), "target": str(work / ("compiled-checks.whl" if w == source else w.name)),
+                        "trim": w != source} for w in (source, *dependency_wheels())],
             "report": str(work / "compile-report.json")}, work)
         shutil.rmtree(work / "source")
 

@@ -4,8 +4,9 @@
 //   node macros/runtime_build.mjs compile  JOB.json
 //     Compile the standard library and the wheels to bytecode (.pyc only, unchecked
 //     hash-based: same bytes for the same source), and keep only the standard-library
-//     modules the worker imports: found by running it (Pyodide's start, installing
-//     the wheels, `import checks`, every language's rules, every exercise, an error).
+//     and dependency modules the worker imports: found by running it (Pyodide's
+//     start, installing the wheels, `import checks`, every language's rules, every
+//     exercise, an error).
 //   node macros/runtime_build.mjs snapshot JOB.json
 //     For each language, a memory snapshot taken after the worker's setup: `checks`
 //     imported, that language's rules compiled, every exercise checked once.
@@ -47,6 +48,18 @@ def compile_archive(source, target, keep=None):
             entry.external_attr = info.external_attr or (0o644 << 16)
             out.writestr(entry, data)
 
+def installed_imports():
+    """The installed wheels' .py files behind every module imported so far, relative
+    to site-packages (where the wheels were installed, beside checks)."""
+    import os, checks
+    base = os.path.dirname(os.path.dirname(checks.__file__)) + "/"
+    used = set()
+    for module in list(sys.modules.values()):
+        origin = getattr(getattr(module, "__spec__", None), "origin", None) or ""
+        if origin.startswith(base):
+            used.add(origin[len(base):])
+    return sorted(used)
+
 def stdlib_imports(zip_path, extra):
     """The standard library's .py files behind every module imported so far (and extra's)."""
     for name in extra:
@@ -79,12 +92,15 @@ async function compileJob() {
   py.FS.writeFile("/build/stdlib.zip", readFileSync(job.stdlib));
   py.globals.get("compile_archive")("/build/stdlib.zip", "/build/stdlib.out.zip", py.toPy(keep));
   writeFileSync(job.stdlibOut, py.FS.readFile("/build/stdlib.out.zip"));
-  for (const { source, target } of job.wheels) {
+  // A dependency keeps only the modules the worker imported (snowballstemmer: the
+  // stemmers of the handbook's languages, not all 36); `checks` keeps every module.
+  const installed = py.globals.get("installed_imports")().toJs();
+  for (const { source, target, trim } of job.wheels) {
     py.FS.writeFile("/build/in.whl", readFileSync(source));
-    py.globals.get("compile_archive")("/build/in.whl", "/build/out.whl");
+    py.globals.get("compile_archive")("/build/in.whl", "/build/out.whl", trim ? py.toPy(installed) : undefined);
     writeFileSync(target, py.FS.readFile("/build/out.whl"));
   }
-  writeFileSync(job.report, JSON.stringify({ stdlibModules: keep }, null, 1));
+  writeFileSync(job.report, JSON.stringify({ stdlibModules: keep, wheelModules: installed }, null, 1));
 }
 
 async function snapshotJob() {
