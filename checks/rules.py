@@ -402,6 +402,10 @@ def language(code: str) -> Language:
 _HASH_BYTES = 32
 
 
+def language_path(code: str) -> str:
+    return f"rules/{code}.toml"
+
+
 def frozen_path(code: str) -> str:
     return f"rules/{code}.pickle"
 
@@ -418,9 +422,21 @@ def _model_text(code: str) -> str:
         return ""
 
 
+def data_hash_path(code: str) -> str:
+    return f"rules/{code}.data.sha256"
+
+
 def _data_hash(code: str) -> bytes:
-    return hashlib.sha256(_read_text("rules/catalogue.toml").encode() + b"\0"
-                          + _read_text(f"rules/{code}.toml").encode() + b"\0"
+    try:
+        data = _read_text(language_path(code))
+    except FileNotFoundError:
+        # The site's wheel carries each language only as its ready-read copy, and
+        # beside it the hash of the data that copy was read from (macros/runtime.py).
+        try:
+            return bytes.fromhex(_read_text(data_hash_path(code)).strip())
+        except (FileNotFoundError, ValueError):
+            return b""
+    return hashlib.sha256(_read_text("rules/catalogue.toml").encode() + b"\0" + data.encode() + b"\0"
                           + _model_text(code).encode()).digest()
 
 
@@ -434,7 +450,8 @@ def _thawed(code: str) -> Language | None:
         data = resources.files(__package__).joinpath(frozen_path(code)).read_bytes()
     except OSError:
         return None
-    if data[:_HASH_BYTES] != _data_hash(code):
+    expected = _data_hash(code)
+    if not expected or data[:_HASH_BYTES] != expected:
         return None
     try:
         thawed = pickle.loads(data[_HASH_BYTES:])
@@ -455,7 +472,7 @@ def _model(code: str, cat: dict) -> dict[str, Weights]:
 
 def read_language(code: str) -> Language:
     """Read, validate and compile one language's rule data."""
-    filename = f"rules/{code}.toml"
+    filename = language_path(code)
     _lines.cache_clear()
     data = _read_toml(filename)
     cat = catalogue()

@@ -122,17 +122,28 @@ def _checks_sources() -> dict[str, bytes]:
             if path.is_file() and path.suffix in (".py", ".toml", ".json") and "__pycache__" not in path.parts}
 
 
-def build_wheel(out_dir: Path, compiled: dict[str, bytes] | None = None) -> Path:
+def build_wheel(out_dir: Path, compiled: dict[str, bytes] | None = None,
+                ready_read: dict[str, bytes] | None = None) -> Path:
     """Write checks-<version>-py3-none-any.whl (code and rule data) into out_dir;
-    with `compiled` ({"checks/engine.pyc": bytecode, ...}), its modules as bytecode."""
+    with `compiled` ({"checks/engine.pyc": bytecode, ...}), its modules as bytecode.
+    With `ready_read` ({lang: hash of its data}, the site's wheel), each of those
+    languages' data files is left out and only that hash kept: the browser gets the
+    language already read (checks.rules.frozen), and the data would be 0.7 MB more
+    to download that no learner's start reads."""
+    from checks import rules
     version = checks_version()
     dist_info = f"checks-{version}.dist-info"
+    left_out = {f"checks/{path(code)}" for code in ready_read or () for path in (rules.language_path, rules.model_path)}
     files: dict[str, bytes] = {}
     for name, data in _checks_sources().items():
+        if name in left_out:
+            continue
         if compiled is not None and name.endswith(".py"):
             name += "c"
             data = compiled[name]
         files[name] = data
+    for code, data_hash in (ready_read or {}).items():
+        files[f"checks/{rules.data_hash_path(code)}"] = data_hash.hex().encode() + b"\n"
     requires = "".join(f"Requires-Dist: {name}=={pin}\n" for name, pin in dependencies())
     files[f"{dist_info}/METADATA"] = (
         f"Metadata-Version: 2.1\nName: checks\nVersion: {version}\n"
@@ -250,17 +261,19 @@ def _rule_copies() -> Path | None:
     return _cached("rules", key, make)
 
 
-def _snapshots(stdlib: Path, wheels: list[Path]) -> Path | None:
-    """One memory snapshot per language, taken with exactly these files."""
+def _snapshots(stdlib: Path, wheels: list[Path], copies: Path | None) -> Path | None:
+    """One memory snapshot per language, taken with exactly these files (and the
+    language's ready-read copy, as the worker installs it)."""
     import checks  # the site's own checker: its languages
     languages = list(checks.LANGUAGES)
+    rule_copies = {lang: copies / f"rules-{lang}.pickle" for lang in languages} if copies else {}
     key = _digest(*(PYODIDE_NPM / name for name in RUNTIME_FILES), stdlib, *wheels, BUILD_SCRIPT, WORKER_PYTHON,
-                  json.dumps(languages))
+                  json.dumps(languages), *rule_copies.values())
 
     def make(work: Path):
         _node("snapshot", {
             "indexURL": f"{PYODIDE_NPM}/", "workerPython": str(WORKER_PYTHON), "stdlib": str(stdlib),
-            "wheels": [str(w) for w in wheels],
+            "wheels": [str(w) for w in wheels], "rules": {lang: str(p) for lang, p in rule_copies.items()},
             "snapshots": [{"lang": lang, "target": str(work / f"snapshot-{lang}.bin")} for lang in languages],
             "report": str(work / "snapshot-report.json")}, work)
 
@@ -341,15 +354,19 @@ def prepare(work: Path | None = None) -> Runtime:
         deps = [compiled / w.name for w in dependency_wheels()]
     else:
         modules, stdlib, deps = None, PYODIDE_NPM / "python_stdlib.zip", dependency_wheels()
+    copies = _rule_copies() if compiled else None
+    # With the languages already read, the wheel leaves their data out (build_wheel):
+    # each copy begins with the hash of the data it was read from.
+    ready_read = {path.stem.split("-", 1)[1]: path.read_bytes()[:32]
+                  for path in sorted(copies.glob("rules-*.pickle"))} if copies else None
     # The wheel, in a folder of its own content's hash (its name is fixed by its version).
     with tempfile.TemporaryDirectory(dir=staging) as tmp:
-        built = build_wheel(Path(tmp), modules)
+        built = build_wheel(Path(tmp), modules, ready_read)
         checks_wheel = staging / _file_hash(built) / built.name
         if not checks_wheel.exists():
             checks_wheel.parent.mkdir(exist_ok=True)
             os.replace(built, checks_wheel)
-    snapshots = _snapshots(stdlib, [checks_wheel, *deps]) if compiled else None
-    copies = _rule_copies() if compiled else None
+    snapshots = _snapshots(stdlib, [checks_wheel, *deps], copies) if compiled else None
 
     runtime = Runtime()
     folder = _digest(*(PYODIDE_NPM / n for n in RUNTIME_FILES))[:HASH_CHARS]

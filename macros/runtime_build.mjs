@@ -9,7 +9,8 @@
 //     exercise, an error).
 //   node macros/runtime_build.mjs snapshot JOB.json
 //     For each language, a memory snapshot taken after the worker's setup: `checks`
-//     imported, that language's rules compiled, every exercise checked once.
+//     imported, that language's rules loaded from their ready-read copy and compiled,
+//     every exercise checked once.
 //
 // macros/runtime.py writes JOB.json and caches the results by the content of their
 // inputs, so this runs only when Pyodide, the checker or this file changes.
@@ -108,6 +109,11 @@ async function snapshotJob() {
   for (const { lang, target } of job.snapshots) {
     const py = await loadPyodide({ indexURL: job.indexURL, stdLibURL: job.stdlib, _makeSnapshot: true, ...quiet });
     for (const wheel of job.wheels) py.unpackArchive(new Uint8Array(readFileSync(wheel)), "wheel");
+    if (job.rules && job.rules[lang]) {
+      // As the worker does: the language already read, where checks.language() looks.
+      const folder = py.runPython("import os, checks.rules; os.path.dirname(checks.rules.__file__)");
+      py.FS.writeFile(`${folder}/rules/${lang}.pickle`, new Uint8Array(readFileSync(job.rules[lang])));
+    }
     py.runPython(SETUP);
     py.runPython(`_warm(${JSON.stringify(lang)})\nimport gc\ngc.collect()`);
     const snapshot = py.makeMemorySnapshot();

@@ -47,6 +47,11 @@ def test_pyodide_matches_cpython(tmp_path):
     copies = {path.parent for name, path in served.items() if name.endswith(".pickle")}
     assert len(copies) == 1 and len(list(next(iter(copies)).glob("rules-*.pickle"))) == len(checks.LANGUAGES)
     assert any("checks/engine.pyc" in zipfile.ZipFile(w).namelist() for w in wheels)  # compiled, as served
+    # The site's wheel carries each language only as its ready-read copy: no data files.
+    names = zipfile.ZipFile(next(w for w in wheels if w.name.startswith("checks-"))).namelist()
+    assert "checks/rules/catalogue.toml" in names
+    assert not [n for n in names if n.endswith(".model.json") or n in {f"checks/rules/{lang}.toml" for lang in checks.LANGUAGES}]
+    assert all(f"checks/rules/{lang}.data.sha256" in names for lang in checks.LANGUAGES)
     data = all_cases()
     case_file = tmp_path / "cases.json"
     case_file.write_text(json.dumps(data), encoding="utf-8")

@@ -240,3 +240,23 @@ def test_an_ignore_entry_can_carry_antipatterns(data_copy):
     edit(path, '  "replace it",\n', '  {pattern = "replace it", unless = ["replace it free"]},\n')
     rules_module.language.cache_clear()
     assert not missing(), "the entry's own unless keeps the remedy"
+
+
+def test_a_language_shipped_only_as_its_ready_read_copy_loads_from_it(data_copy):
+    # The site's wheel (macros/runtime.py build_wheel) leaves a language's data out and
+    # keeps the hash of the data its ready-read copy was read from.
+    text = "Sorry, but you should have read the terms. We will look into it."
+    expected = checks.check(text, "en")
+    copy = rules_module.frozen("en")
+    (data_copy / rules_module.frozen_path("en")).write_bytes(copy)
+    (data_copy / rules_module.language_path("en")).unlink()
+    (data_copy / rules_module.model_path("en")).unlink(missing_ok=True)
+    (data_copy / rules_module.data_hash_path("en")).write_text(copy[:32].hex() + "\n", encoding="utf-8")
+    rules_module.language.cache_clear()
+    assert rules_module._thawed("en") is not None
+    assert checks.check(text, "en") == expected and not expected.passed
+    # a copy read from other data is never used: with no data to read, that is an error
+    (data_copy / rules_module.data_hash_path("en")).write_text("00" * 32 + "\n", encoding="utf-8")
+    rules_module.language.cache_clear()
+    with pytest.raises(RuleDataError, match=r"rules/en.toml: file is missing"):
+        checks.language("en")

@@ -148,26 +148,22 @@ async function restore(loadPyodide, options, asm, { bytes }, langs) {
   }
 }
 
-// The language's rules already read (checks.rules.frozen), fetched while Pyodide
-// loads and put beside the rule data, where checks.language() looks first: reading the
-// data instead takes most of a first start. Optional: any failure, or a copy that does
-// not match the data, and the rules are read from the data as before.
-function ruleCopy(runtime, langs) {
-  const url = langs.length === 1 && runtime.rules ? runtime.rules[langs[0]] : null;
-  if (!url) return Promise.resolve(null);
-  return siteFetch(url)   // not the watched fetch: a missing copy is no failure to report
-    .then((response) => (response.ok ? response.arrayBuffer() : null))
-    .catch(() => null);
+// Each language's rules already read (checks.rules.frozen), fetched while Pyodide
+// loads and put where checks.language() looks. The site's wheel carries no rule data
+// of its own, only the hash of the data these copies were read from, so they are
+// required files like the wheel: fetched with the watched fetch, which reports a
+// failure. (Under `mkdocs serve` before the runtime is built there are none: the
+// wheel then carries the data, and the rules are read from it.)
+function ruleCopies(runtime, langs) {
+  return Promise.all(langs.filter((lang) => runtime.rules && runtime.rules[lang]).map(async (lang) => {
+    const response = await self.fetch(runtime.rules[lang]);
+    return [lang, await response.arrayBuffer()];
+  }));
 }
 
-function installRuleCopy(pyodide, lang, buffer) {
-  if (!buffer) return;
-  try {
-    const folder = pyodide.runPython("import os, checks.rules; os.path.dirname(checks.rules.__file__)");
-    pyodide.FS.writeFile(`${folder}/rules/${lang}.pickle`, new Uint8Array(buffer));
-  } catch (err) {
-    console.info("Exercise checker: reading the rules from their data:", err && err.message ? err.message : err);
-  }
+function installRuleCopies(pyodide, copies) {
+  const folder = pyodide.runPython("import os, checks.rules; os.path.dirname(checks.rules.__file__)");
+  for (const [lang, buffer] of copies) pyodide.FS.writeFile(`${folder}/rules/${lang}.pickle`, new Uint8Array(buffer));
 }
 
 const quiet = { messageCallback: () => {}, errorCallback: () => {} };
@@ -182,7 +178,8 @@ async function init({ runtime, langs, lock, memoryGB }) {
     import(new URL("pyodide.mjs", runtime.index).href), storedSnapshot(runtime, langs, memoryGB)]);
   const options = { indexURL: runtime.index, stdLibURL: runtime.stdlib, lockFileURL: runtime.lock,
                     stdout: () => {}, stderr: () => {} };
-  const copy = snapshot ? null : ruleCopy(runtime, langs); // a restore needs no copy
+  const copies = snapshot ? null : ruleCopies(runtime, langs); // a restore needs none
+  if (copies) copies.catch(() => {}); // awaited below; a failure is reported as it happens
   const restored = snapshot && (await restore(loadPyodide, options, asm, snapshot, langs));
   if (restored) {
     post({ type: "progress", stage: "snapshot" });
@@ -199,7 +196,7 @@ async function init({ runtime, langs, lock, memoryGB }) {
   await pyodide.loadPackage("checks", quiet);
   post({ type: "progress", stage: "rules" });
   pyodide.runPython(SETUP);
-  installRuleCopy(pyodide, langs[0], await (copy || ruleCopy(runtime, langs)));
+  installRuleCopies(pyodide, await (copies || ruleCopies(runtime, langs)));
   post({ type: "progress", stage: "imported" }); // `checks` imported; its rules load next
   pyodide.globals.get("_prepare")(pyodide.toPy(langs));
   ready(pyodide);
