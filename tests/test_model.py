@@ -134,3 +134,12 @@ def test_a_shipped_model_names_how_it_was_trained(lang):
     assert trained["split"] == "dev" and trained["held_out"] and trained["replies"] > 0
     for rule_id, entry in data["rules"].items():
         assert entry["held_out"]["right"] > 2 * entry["held_out"]["wrong"], rule_id
+
+
+def test_explain_shows_a_learned_decision_and_the_keys_behind_it(learned):
+    from checks.engine import analyse, explain
+    learned["refusal"] = Weights(bias=-5.0, threshold=0.5, weights={"~blorf": 10.0, "~parcel": 0.5})
+    learned["fix-missing"] = Weights(bias=-5.0, threshold=0.5, weights={"~plugh": 10.0})
+    shown = explain(analyse("Sorry. We blorf that parcel. I will plugh it today.", "en"))
+    assert "learned         1.00 (threshold 0.50) -> 'We blorf that parcel.'  [~blorf +10.00, ~parcel +0.50]" in shown
+    assert "learned         0.99 (threshold 0.50) -> the reply meets it  [~plugh +10.00]" in shown

@@ -1,7 +1,7 @@
 """Learn the weights of the checker's learned layer (checks/model.py) from the blind
 corpus, and choose each rule's threshold on a batch the weights never saw.
 
-    python tests/train_model.py --hold-out=-b8- --hold-out=-b9- [--lang L ...] [--dry-run]
+    python tests/train_model.py --hold-out=-b8- --hold-out=-b9- --hold-out=-b10- [--blind=TEXT] [--lang L ...] [--dry-run]
 
 For each language: the replies of `dev/` whose id contains no hold-out text train one logistic regression per rule (standard library only), over the keys the
 checker's own analysis gives each sentence:
@@ -17,9 +17,12 @@ that must not change (its good examples for a presence rule, its bad ones for an
 absence rule: the model may never contradict them): a reply the model turns right is a gain, a reply it turns
 wrong a loss, and a loss counts twice (a good reply told it fails, or harm let through,
 is the worst mistake). The threshold with the best score is kept if that score is above
-zero (ties go to the higher threshold); otherwise the rule is left out, and its patterns
-alone decide. The weights shipped are the ones trained without the held-out batch, so
-the thresholds stay honest. The test split is never read.
+zero and it is no worse than even on each held-out batch alone (a rule that helped one
+batch a lot and harmed the other does not generalise; ties go to the higher
+threshold); otherwise the rule is left out, and its patterns
+alone decide. The weights shipped are the ones trained without the held-out batches, so
+the thresholds stay honest. A batch named with --blind is not read at all (kept to
+measure the weights on, as the test split is); the test split is never read.
 
 Writes checks/rules/<lang>.model.json and prints, per rule, the gains and losses.
 """
@@ -42,10 +45,12 @@ from checks.engine import Analysis, absent, presence  # noqa: E402
 from checks.model import Weights, reply_features, sentence_features  # noqa: E402
 from checks.rules import LANGUAGES, language, model_path  # noqa: E402
 
-# The rules worth a second reading: the harm patterns miss most, and the absence
-# errors whose false alarms fail good replies.
-FIND = ("refusal", "blame-customer", "excuse", "condescension")
-VETO = ("fix-missing", "ask-missing", "apology-missing")
+# The rules worth a second reading: the harm patterns miss most, the absence errors
+# whose false alarms fail good replies, and the three others where, with thresholds
+# chosen on the eighth batch and measured on the ninth and the other way round, the
+# weights were right far more often than wrong in at least three languages.
+FIND = ("refusal", "blame-customer", "excuse", "condescension", "deflect-ownership")
+VETO = ("fix-missing", "ask-missing", "apology-missing", "followup-missing", "empathy-missing")
 THRESHOLDS = tuple(round(0.5 + 0.05 * k, 2) for k in range(10))
 LOSS_WEIGHT = 2
 # Training: L2-penalised logistic regression by full-batch AdaGrad over the keys seen
@@ -138,8 +143,10 @@ def training_examples(reads: list[Read], rule: str) -> list[tuple[tuple[str, ...
     return out
 
 
-def choose_threshold(reads: list[Read], rule: str, bias: float, weights: dict[str, float], lang):
-    """The threshold with the best gains - 2 x losses on the held-out replies, or None."""
+def choose_threshold(reads: list[Read], rule: str, bias: float, weights: dict[str, float], lang,
+                     batches: list[str]):
+    """The threshold with the best gains - 2 x losses on the held-out replies, and no
+    worse than even on any one held-out batch; or None."""
     rule_data = lang.rule(rule)
     rows = []
     for r in reads:
@@ -147,12 +154,12 @@ def choose_threshold(reads: list[Read], rule: str, bias: float, weights: dict[st
         if rule in VETO:
             by_patterns = absent(rule_data, r.analysis)
             score = logistic(bias + math.fsum(weights.get(k, 0.0) for k in r.features))
-            rows.append((truth, by_patterns, score, by_patterns))      # the model can only clear
+            rows.append((truth, by_patterns, score, by_patterns, r))      # the model can only clear
         else:
             by_patterns = bool(presence(rule_data, r.analysis))
             score = max((logistic(bias + math.fsum(weights.get(k, 0.0) for k in keys))
                          for _, _, keys in r.sentences), default=0.0)
-            rows.append((truth, by_patterns, score, not by_patterns))  # the model can only add
+            rows.append((truth, by_patterns, score, not by_patterns, r))  # the model can only add
     # The rule's own examples are a floor: no threshold may make its good examples
     # fire, or meet the requirement in its bad examples.
     floor = 0.0
@@ -164,24 +171,27 @@ def choose_threshold(reads: list[Read], rule: str, bias: float, weights: dict[st
                                     for _, _, keys in Read.of(example.text, lang).sentences), default=0.0))
     best = None
     for t in (t for t in THRESHOLDS if t > floor):
-        gains = losses = 0
-        for truth, by_patterns, score, may_change in rows:
+        gains, losses = dict.fromkeys(batches, 0), dict.fromkeys(batches, 0)
+        for truth, by_patterns, score, may_change, r in rows:
             if may_change and score >= t:
+                batch = next(b for b in batches if b in r.reply["id"])
                 right_now = (not by_patterns) == truth
-                gains += right_now
-                losses += not right_now
-        value = gains - LOSS_WEIGHT * losses
+                gains[batch] += right_now
+                losses[batch] += not right_now
+        if any(gains[b] < LOSS_WEIGHT * losses[b] for b in batches):
+            continue    # it must not do harm on any one batch: a sum can hide that
+        value = sum(gains.values()) - LOSS_WEIGHT * sum(losses.values())
         if value > 0 and (best is None or value >= best[0]):
-            best = (value, t, gains, losses)
+            best = (value, t, sum(gains.values()), sum(losses.values()))
     return best
 
 
-def train_language(code: str, hold_out: list[str]) -> dict:
+def train_language(code: str, hold_out: list[str], blind: list[str] = ()) -> dict:
     lang = language(code)
     saved_model = lang.model
     object.__setattr__(lang, "model", {})        # the patterns alone, while we measure
     try:
-        replies = load("dev", code)
+        replies = [r for r in load("dev", code) if not any(b in r["id"] for b in blind)]
         reads = [Read(r, lang) for r in replies]
         held = [r for r in reads if any(h in r.reply["id"] for h in hold_out)]
         train = [r for r in reads if r not in held]
@@ -190,7 +200,7 @@ def train_language(code: str, hold_out: list[str]) -> dict:
         rules = {}
         for rule in FIND + VETO:
             bias, weights = fit(training_examples(train + rule_examples(lang, rule), rule))
-            best = choose_threshold(held, rule, bias, weights, lang)
+            best = choose_threshold(held, rule, bias, weights, lang, hold_out)
             if best is None:
                 print(f"  {code} {rule:<16} left out (no threshold gains more than it loses)")
                 continue
@@ -205,6 +215,7 @@ def train_language(code: str, hold_out: list[str]) -> dict:
     return {
         "about": "Learned weights for checks/model.py, written by tests/train_model.py: do not edit by hand.",
         "trained_on": {"split": "dev", "replies": len(train), "held_out": hold_out, "held_out_replies": len(held),
+                       "kept_blind": list(blind),
                        "corpus_sha256": hashlib.sha256(corpus).hexdigest()},
         "rules": rules,
     }
@@ -214,11 +225,13 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--hold-out", required=True, action="append",
                         help="id text of a batch thresholds are chosen on, e.g. -b9- (repeat for several)")
+    parser.add_argument("--blind", action="append", default=[],
+                        help="id text of a batch never read (kept blind to measure the weights on), e.g. -b10-")
     parser.add_argument("--lang", action="append", choices=LANGUAGES)
     parser.add_argument("--dry-run", action="store_true", help="print the thresholds, write nothing")
     args = parser.parse_args(argv)
     for code in args.lang or LANGUAGES:
-        model = train_language(code, args.hold_out)
+        model = train_language(code, args.hold_out, args.blind)
         if not args.dry_run:
             path = ROOT / "checks" / model_path(code)
             path.write_text(json.dumps(model, ensure_ascii=False, indent=1, sort_keys=False) + "\n", encoding="utf-8")
