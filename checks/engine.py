@@ -76,7 +76,7 @@ class Analysis:
         self._class_flags(tags, flags)
         self._build_stream()
         self._matches: dict[int, list[tuple[int, int]]] = {}
-        self._sentence_features = None
+        self._sentence_features = self._reply_features = None
         self.heads: dict[tuple[str, int], int] = {}    # (class, first token) -> head token
         for name, patterns, others_use_it in lang.macro_classes:
             self._tag_class(name, patterns, flags)
@@ -368,7 +368,9 @@ class Analysis:
         return self._sentence_features
 
     def reply_features(self) -> frozenset[str]:
-        return reply_features(self.sentence_features())
+        if self._reply_features is None:
+            self._reply_features = reply_features(self.sentence_features())
+        return self._reply_features
 
     def learned_sentences(self, rule_id: str) -> list[tuple[int, int]]:
         """The sentences (as token ranges, from the first word on) whose score for a
@@ -377,7 +379,7 @@ class Analysis:
         out = []
         for first, end, keys in self.sentence_features():
             words = [i for i in range(first, end) if self.tokens[i].word]
-            if words and weights.score(keys) >= weights.threshold:
+            if words and weights.reaches(keys):
                 out.append((words[0], end))
         return out
 
@@ -422,7 +424,7 @@ def absent(rule: Rule, analysis: Analysis) -> bool:
                 return False
     # Nothing the patterns know: the learned weights may still be sure it is there.
     weights = analysis.lang.model.get(rule.id)
-    return weights is None or weights.score(analysis.reply_features()) < weights.threshold
+    return weights is None or not weights.reaches(analysis.reply_features())
 
 
 def _finding(rule: Rule, lang: Language, analysis: Analysis | None, tokens: tuple[int, int] | None) -> Finding:

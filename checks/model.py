@@ -35,10 +35,16 @@ class Weights:
     threshold: float
     weights: dict[str, float]
 
+    def logit(self, features) -> float:
+        # fsum: the same sum whatever order a set gives the keys in (CPython, Pyodide)
+        return math.fsum([self.bias, *map(self.weights.__getitem__, self.weights.keys() & features)])
+
     def score(self, features) -> float:
-        # fsum: the same score whatever order a set gives the keys in (CPython, Pyodide)
-        z = math.fsum([self.bias, *map(self.weights.__getitem__, self.weights.keys() & features)])
-        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, self.logit(features)))))
+
+    def reaches(self, features) -> bool:
+        """score >= threshold, without the exponential (a check asks this often)."""
+        return self.logit(features) >= math.log(self.threshold / (1.0 - self.threshold))
 
 
 def sentence_features(tokens, token_keys) -> list[tuple[int, int, frozenset[str]]]:
