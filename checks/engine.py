@@ -558,9 +558,8 @@ def _rule_matches(rule: Rule, analysis: Analysis) -> list[str]:
             met = [m for m in rule.unless_met if not absent(analysis.lang.rule(m), analysis)]
             lines += [f"   unless_met      {m} is met" for m in met]
     elif rule.kind == "absence":
-        lines = found("met by", rule.patterns) + found("ignore", rule.ignore) + learned()
-        if not lines:
-            lines = ["   nothing meets it"]
+        lines = found("met by", rule.patterns) + found("ignore", rule.ignore)
+        lines = (lines or ["   nothing meets it"]) + learned()
     else:
         return []
     return [f"{rule.id} ({rule.kind})"] + (lines or ["   no pattern matches"])

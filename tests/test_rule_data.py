@@ -232,6 +232,8 @@ def test_an_ignore_entry_can_carry_antipatterns(data_copy):
     # An ignore entry that would swallow a real remedy ("replace it" as in "replace it
     # yourself") is kept from doing so where its own unless matches ("replace it free").
     path = data_copy / "rules" / "en.toml"
+    (data_copy / rules_module.model_path("en")).unlink(missing_ok=True)   # the patterns alone
+    rules_module.language.cache_clear()
     missing = lambda: "fix-missing" in checks.check("I'm so sorry. We'll replace it free.", "en").fired()  # noqa: E731
     assert not missing()
     edit(path, 'ignore = [\n  "look into",', 'ignore = [\n  "replace it",\n  "look into",')

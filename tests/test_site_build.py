@@ -140,9 +140,12 @@ def test_runtime_is_served_from_the_site_with_our_wheel(site_dir):
     wheel = (index / entry["file_name"]).resolve()  # Pyodide resolves it against the runtime's folder
     assert hashlib.sha256(wheel.read_bytes()).hexdigest() == entry["sha256"]
     names = zipfile.ZipFile(wheel).namelist()
-    # compiled to bytecode (no source), with the rule data
+    # compiled to bytecode (no source); each language only as the hash of the data its
+    # ready-read copy (served beside the wheel) was read from; the scenarios as data
     assert "checks/engine.pyc" in names and "checks/engine.py" not in names
-    assert "checks/rules/he.toml" in names and "checks/scenarios/plums.toml" in names
+    assert "checks/rules/he.data.sha256" in names and "checks/rules/he.toml" not in names
+    assert "checks/rules/catalogue.toml" in names and "checks/scenarios/plums.toml" in names
+    assert set(files["rules"]) == set(checks.LANGUAGES)
     stdlib = zipfile.ZipFile(site_dir / files["stdlib"]).namelist()
     assert "json/__init__.pyc" in stdlib and not [n for n in stdlib if n.endswith(".py")]
 

@@ -12,9 +12,9 @@ The rule's own good and bad examples in the rule data are read the same way and
 learned with them (they hold the near-misses the corpus has few of).
 
 Then, on the held-out replies, with the patterns' verdicts as they are, each threshold
-from 0.50 to 0.95 is scored, among those above every score of the rule's own examples
-that must not change (its good examples for a presence rule, its bad ones for an
-absence rule: the model may never contradict them): a reply the model turns right is a gain, a reply it turns
+from 0.50 to 0.95 is scored, among those above every score of a text whose verdict the
+tests assert and the model would change (the rules' examples, tests/replies/, the
+scenarios' model answers: the model may never contradict them): a reply the model turns right is a gain, a reply it turns
 wrong a loss, and a loss counts twice (a good reply told it fails, or harm let through,
 is the worst mistake). The threshold with the best score is kept if that score is above
 zero and it is no worse than even on each held-out batch alone (a rule that helped one
@@ -46,11 +46,14 @@ from checks.model import Weights, reply_features, sentence_features  # noqa: E40
 from checks.rules import LANGUAGES, language, model_path  # noqa: E402
 
 # The rules worth a second reading: the harm patterns miss most, the absence errors
-# whose false alarms fail good replies, and the three others where, with thresholds
+# whose false alarms fail good replies, and two others where, with thresholds
 # chosen on the eighth batch and measured on the ninth and the other way round, the
 # weights were right far more often than wrong in at least three languages.
 FIND = ("refusal", "blame-customer", "excuse", "condescension", "deflect-ownership")
-VETO = ("fix-missing", "ask-missing", "apology-missing", "followup-missing", "empathy-missing")
+# Not empathy-missing: a whole reply's weights learn what complete replies look like as
+# much as the requirement itself, and for empathy that showed: a reply with a refund and
+# a follow-up but no word of the customer's trouble scored 0.98 on "refund" and "I'll".
+VETO = ("fix-missing", "ask-missing", "apology-missing", "followup-missing")
 THRESHOLDS = tuple(round(0.5 + 0.05 * k, 2) for k in range(10))
 LOSS_WEIGHT = 2
 # Training: L2-penalised logistic regression by full-batch AdaGrad over the keys seen
@@ -129,6 +132,39 @@ def rule_examples(lang, rule: str) -> list[Read]:
     return out
 
 
+_asserted: dict[str, list] = {}
+
+
+def asserted_texts(lang) -> list[tuple[Read, set[str], set[str]]]:
+    """The texts whose verdicts the tests assert, each with the rules that must not
+    fire on it and the absence rules that must stay missing: every rule's examples,
+    the curated replies of tests/replies/ (their exact errors) and the scenarios'
+    model answers (no error or warning)."""
+    if lang.code in _asserted:
+        return _asserted[lang.code]
+    import tomllib
+    import checks
+    out = []
+    for rule in lang.rules:
+        for example in rule.examples:
+            if rule.kind == "presence" and not example.fires:
+                out.append((Read.of(example.text, lang), {rule.id}, set()))
+            elif rule.kind == "absence" and example.fires:
+                out.append((Read.of(example.text, lang), set(), {rule.id}))
+    errors = {r.id for r in lang.rules if r.severity == "error"}
+    presence_rules = {r.id for r in lang.rules if r.kind == "presence"}
+    replies = ROOT / "tests" / "replies" / f"{lang.code}.toml"
+    for reply in tomllib.loads(replies.read_text(encoding="utf-8")).get("reply", []) if replies.exists() else ():
+        expected = set(reply["errors"])
+        out.append((Read.of(reply["text"], lang), (errors & presence_rules) - expected, errors & expected))
+    serious = {r.id for r in lang.rules if r.severity in ("error", "warning") and r.kind == "presence"}
+    for scenario in checks.all_scenarios():
+        if lang.code in scenario.texts:
+            out.append((Read.of(scenario.texts[lang.code].model_answer, lang), serious, set()))
+    _asserted[lang.code] = out
+    return out
+
+
 def training_examples(reads: list[Read], rule: str) -> list[tuple[tuple[str, ...], int]]:
     if rule in VETO:
         return [(tuple(sorted(r.features)), int(rule not in r.reply["fires"])) for r in reads]
@@ -160,15 +196,15 @@ def choose_threshold(reads: list[Read], rule: str, bias: float, weights: dict[st
             score = max((logistic(bias + math.fsum(weights.get(k, 0.0) for k in keys))
                          for _, _, keys in r.sentences), default=0.0)
             rows.append((truth, by_patterns, score, not by_patterns, r))  # the model can only add
-    # The rule's own examples are a floor: no threshold may make its good examples
-    # fire, or meet the requirement in its bad examples.
+    # Every text whose verdict the project asserts is a floor: no threshold may make
+    # a rule fire where it must not, or meet a requirement that must stay missing.
     floor = 0.0
-    for example in rule_data.examples:
-        if rule in VETO and example.fires:
-            floor = max(floor, logistic(bias + math.fsum(weights.get(k, 0.0) for k in Read.of(example.text, lang).features)))
-        elif rule not in VETO and not example.fires:
+    for read, must_not_fire, must_stay_missing in asserted_texts(lang):
+        if rule in must_stay_missing:
+            floor = max(floor, logistic(bias + math.fsum(weights.get(k, 0.0) for k in read.features)))
+        elif rule in must_not_fire:
             floor = max(floor, max((logistic(bias + math.fsum(weights.get(k, 0.0) for k in keys))
-                                    for _, _, keys in Read.of(example.text, lang).sentences), default=0.0))
+                                    for _, _, keys in read.sentences), default=0.0))
     best = None
     for t in (t for t in THRESHOLDS if t > floor):
         gains, losses = dict.fromkeys(batches, 0), dict.fromkeys(batches, 0)
