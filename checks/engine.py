@@ -372,15 +372,15 @@ class Analysis:
             self._reply_features = reply_features(self.sentence_features())
         return self._reply_features
 
-    def learned_sentences(self, rule_id: str) -> list[tuple[int, int]]:
-        """The sentences (as token ranges, from the first word on) whose score for a
-        presence rule reaches its learned threshold."""
+    def learned_sentences(self, rule_id: str) -> list[tuple[tuple[int, int], frozenset[str]]]:
+        """The sentences whose score for a presence rule reaches its learned threshold:
+        each as a token range (from its first word on) and the keys that scored it."""
         weights = self.lang.model[rule_id]
         out = []
         for first, end, keys in self.sentence_features():
             words = [i for i in range(first, end) if self.tokens[i].word]
             if words and weights.reaches(keys):
-                out.append((words[0], end))
+                out.append(((words[0], end), keys))
         return out
 
     def span(self, tokens: tuple[int, int]) -> tuple[int, int]:
@@ -398,7 +398,7 @@ def presence(rule: Rule, analysis: Analysis) -> list[tuple[int, int]]:
     # its antipatterns needs to run.
     found = analysis.all_matches(rule.patterns)
     if rule.id in analysis.lang.model:
-        found += [s for s in analysis.learned_sentences(rule.id) if not any(_overlaps(s, r) for r in found)]
+        found += [s for s, _ in analysis.learned_sentences(rule.id) if not any(_overlaps(s, r) for r in found)]
     if not found:
         return []
     if rule.unless_reply and any(analysis.matches(p) for p in rule.unless_reply):
@@ -527,27 +527,22 @@ def _rule_matches(rule: Rule, analysis: Analysis) -> list[str]:
         return out
 
     def learned() -> list[str]:
-        """The learned weights' say: each sentence at or above a presence rule's
-        threshold, or the reply's score for an absence rule, with its heaviest keys."""
+        """The learned weights' say, decided as the check decides: each sentence that
+        reaches a presence rule's threshold, or the reply's score for an absence rule,
+        with the keys that weighed most."""
         weights = analysis.lang.model.get(rule.id)
         if weights is None:
             return []
         if rule.kind == "presence":
-            scored = [((first, end), keys) for first, end, keys in analysis.sentence_features()]
+            said = [(repr(analysis.doc.original[slice(*analysis.span(where))]), keys)
+                    for where, keys in analysis.learned_sentences(rule.id)]
         else:
-            scored = [(None, analysis.reply_features())]
+            keys = analysis.reply_features()
+            said = [("the reply meets it" if weights.reaches(keys) else "not sure enough to meet it", keys)]
         out = []
-        for where, keys in scored:
-            score = weights.score(keys)
-            if where is not None and score < weights.threshold:
-                continue
-            if where is None:
-                said = "the reply meets it" if score >= weights.threshold else "not sure enough to meet it"
-            else:
-                start, end = analysis.span(where)
-                said = repr(analysis.doc.original[start:end])
+        for what, keys in said:
             top = sorted((k for k in keys if k in weights.weights), key=lambda k: -weights.weights[k])[:4]
-            out.append(f"   learned         {score:.2f} (threshold {weights.threshold:.2f}) -> {said}"
+            out.append(f"   learned         {weights.score(keys):.2f} (threshold {weights.threshold:.2f}) -> {what}"
                        f"  [{', '.join(f'{k} {weights.weights[k]:+.2f}' for k in top)}]")
         return out
 

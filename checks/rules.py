@@ -440,6 +440,11 @@ def _data_hash(code: str) -> bytes:
                           + _model_text(code).encode()).digest()
 
 
+def copy_data_hash(copy: bytes) -> bytes:
+    """The hash of the data a ready-read copy (`frozen`) was read from: its first bytes."""
+    return copy[:_HASH_BYTES]
+
+
 def frozen(code: str) -> bytes:
     """The language read afresh and pickled, behind the hash of its data."""
     return _data_hash(code) + pickle.dumps(read_language(code), protocol=pickle.HIGHEST_PROTOCOL)
@@ -451,7 +456,7 @@ def _thawed(code: str) -> Language | None:
     except OSError:
         return None
     expected = _data_hash(code)
-    if not expected or data[:_HASH_BYTES] != expected:
+    if not expected or copy_data_hash(data) != expected:
         return None
     try:
         thawed = pickle.loads(data[_HASH_BYTES:])

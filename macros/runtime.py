@@ -354,10 +354,11 @@ def prepare(work: Path | None = None) -> Runtime:
         deps = [compiled / w.name for w in dependency_wheels()]
     else:
         modules, stdlib, deps = None, PYODIDE_NPM / "python_stdlib.zip", dependency_wheels()
+    from checks import rules
     copies = _rule_copies() if compiled else None
-    # With the languages already read, the wheel leaves their data out (build_wheel):
-    # each copy begins with the hash of the data it was read from.
-    ready_read = {path.stem.split("-", 1)[1]: path.read_bytes()[:32]
+    # With the languages already read, the wheel leaves their data out (build_wheel)
+    # and keeps the hash of the data each copy was read from.
+    ready_read = {path.stem.split("-", 1)[1]: rules.copy_data_hash(path.read_bytes())
                   for path in sorted(copies.glob("rules-*.pickle"))} if copies else None
     # The wheel, in a folder of its own content's hash (its name is fixed by its version).
     with tempfile.TemporaryDirectory(dir=staging) as tmp:

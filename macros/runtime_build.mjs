@@ -22,7 +22,8 @@ const job = JSON.parse(readFileSync(jobFile, "utf8"));
 const { loadPyodide } = await import(pathToFileURL(job.indexURL + "pyodide.mjs").href);
 // The worker's Python, from the page's own module (as data: Node would otherwise
 // warn that the site's folder does not declare its JavaScript as modules).
-const { SETUP } = await import("data:text/javascript;base64," + readFileSync(job.workerPython).toString("base64"));
+const { SETUP, installRuleCopy } = await import(
+  "data:text/javascript;base64," + readFileSync(job.workerPython).toString("base64"));
 const quiet = { stdout: () => {}, stderr: (line) => process.stderr.write(line + "\n") };
 
 const COMPILE = `
@@ -49,29 +50,26 @@ def compile_archive(source, target, keep=None):
             entry.external_attr = info.external_attr or (0o644 << 16)
             out.writestr(entry, data)
 
-def installed_imports():
-    """The installed wheels' .py files behind every module imported so far, relative
-    to site-packages (where the wheels were installed, beside checks)."""
-    import os, checks
-    base = os.path.dirname(os.path.dirname(checks.__file__)) + "/"
-    used = set()
-    for module in list(sys.modules.values()):
-        origin = getattr(getattr(module, "__spec__", None), "origin", None) or ""
-        if origin.startswith(base):
-            used.add(origin[len(base):])
-    return sorted(used)
-
-def stdlib_imports(zip_path, extra):
-    """The standard library's .py files behind every module imported so far (and extra's)."""
-    for name in extra:
-        __import__(name)
-    prefix = zip_path + "/"
+def imported_files(prefix):
+    """The .py files under prefix behind every module imported so far, relative to it."""
     used = set()
     for module in list(sys.modules.values()):
         origin = getattr(getattr(module, "__spec__", None), "origin", None) or ""
         if origin.startswith(prefix):
             used.add(origin[len(prefix):])
     return sorted(used)
+
+def installed_imports():
+    """The installed wheels' files imported so far, relative to site-packages (where
+    the wheels were installed, beside checks)."""
+    import os, checks
+    return imported_files(os.path.dirname(os.path.dirname(checks.__file__)) + "/")
+
+def stdlib_imports(zip_path, extra):
+    """The standard library's files imported so far (and extra's)."""
+    for name in extra:
+        __import__(name)
+    return imported_files(zip_path + "/")
 `;
 
 async function compileJob() {
@@ -109,11 +107,8 @@ async function snapshotJob() {
   for (const { lang, target } of job.snapshots) {
     const py = await loadPyodide({ indexURL: job.indexURL, stdLibURL: job.stdlib, _makeSnapshot: true, ...quiet });
     for (const wheel of job.wheels) py.unpackArchive(new Uint8Array(readFileSync(wheel)), "wheel");
-    if (job.rules && job.rules[lang]) {
-      // As the worker does: the language already read, where checks.language() looks.
-      const folder = py.runPython("import os, checks.rules; os.path.dirname(checks.rules.__file__)");
-      py.FS.writeFile(`${folder}/rules/${lang}.pickle`, new Uint8Array(readFileSync(job.rules[lang])));
-    }
+    // As the worker does: the language already read, where checks.language() looks.
+    if (job.rules && job.rules[lang]) installRuleCopy(py, lang, readFileSync(job.rules[lang]));
     py.runPython(SETUP);
     py.runPython(`_warm(${JSON.stringify(lang)})\nimport gc\ngc.collect()`);
     const snapshot = py.makeMemorySnapshot();

@@ -2,6 +2,7 @@
 it passes a rule's own antipatterns, and a broken weights file is named."""
 import json
 import random
+from contextlib import contextmanager
 
 import pytest
 
@@ -16,14 +17,22 @@ from test_rule_data import data_copy  # noqa: F401  (fixture)
 KINDS = {rule_id: meta["kind"] for rule_id, meta in checks.catalogue().items()}
 
 
+@contextmanager
+def model_of(lang, model: dict):
+    """A language with these learned weights for a while (none: its patterns alone)."""
+    saved = lang.model
+    object.__setattr__(lang, "model", model)
+    try:
+        yield model
+    finally:
+        object.__setattr__(lang, "model", saved)
+
+
 @pytest.fixture
 def learned():
     """Give English a model of its own for one test: rule id -> Weights."""
-    lang = checks.language("en")
-    model, saved = {}, lang.model
-    object.__setattr__(lang, "model", model)
-    yield model
-    object.__setattr__(lang, "model", saved)
+    with model_of(checks.language("en"), {}) as model:
+        yield model
 
 
 def test_a_sentence_the_weights_are_sure_of_is_a_finding_with_the_sentence_as_span(learned):
@@ -58,28 +67,18 @@ def test_the_model_only_adds_findings_or_meets_absence_rules(lang):
     """With its model a language finds everything its patterns find, and an absence
     rule it calls missing the patterns call missing too."""
     rules = checks.language(lang)
-    saved = rules.model
     texts = [example.text for rule in rules.rules for example in rule.examples][:300]
-    try:
-        for text in texts:
-            with_model = Analysis(text, rules)
-            object.__setattr__(rules, "model", {})
+    learned_rules = [rules.rule(rule_id) for rule_id in rules.model]
+    for text in texts:
+        with model_of(rules, {}):
             alone = Analysis(text, rules)
-            for rule_id in saved:
-                rule = rules.rule(rule_id)
-                if rule.kind == "presence":
-                    object.__setattr__(rules, "model", {})
-                    by_patterns = presence(rule, alone)
-                    object.__setattr__(rules, "model", saved)
-                    assert set(by_patterns) <= set(presence(rule, with_model)), (rule_id, text)
-                else:
-                    object.__setattr__(rules, "model", {})
-                    missing_by_patterns = absent(rule, alone)
-                    object.__setattr__(rules, "model", saved)
-                    assert missing_by_patterns or not absent(rule, with_model), (rule_id, text)
-            object.__setattr__(rules, "model", saved)
-    finally:
-        object.__setattr__(rules, "model", saved)
+            by_patterns = [presence(r, alone) if r.kind == "presence" else absent(r, alone) for r in learned_rules]
+        with_model = Analysis(text, rules)
+        for rule, patterns_say in zip(learned_rules, by_patterns):
+            if rule.kind == "presence":
+                assert set(patterns_say) <= set(presence(rule, with_model)), (rule.id, text)
+            else:
+                assert patterns_say or not absent(rule, with_model), (rule.id, text)
 
 
 def test_a_score_does_not_depend_on_the_order_of_the_keys():

@@ -34,6 +34,7 @@ import json
 import math
 import sys
 from collections import Counter
+from functools import lru_cache
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -42,7 +43,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from accuracy import CORPUS, load  # noqa: E402
 from checks.engine import Analysis, absent, presence  # noqa: E402
-from checks.model import Weights, reply_features, sentence_features  # noqa: E402
+from checks.model import Weights  # noqa: E402
 from checks.rules import LANGUAGES, language, model_path  # noqa: E402
 
 # The rules worth a second reading: the harm patterns miss most, the absence errors
@@ -109,9 +110,9 @@ class Read:
 
     def __init__(self, reply: dict, lang):
         self.reply = reply
-        self.analysis = a = Analysis(reply["text"], lang)
-        self.sentences = sentence_features(a.tokens, a.token_keys)
-        self.features = reply_features(self.sentences)
+        self.analysis = Analysis(reply["text"], lang)
+        self.sentences = self.analysis.sentence_features()
+        self.features = self.analysis.reply_features()
 
     @classmethod
     def of(cls, text: str, lang) -> "Read":
@@ -132,16 +133,12 @@ def rule_examples(lang, rule: str) -> list[Read]:
     return out
 
 
-_asserted: dict[str, list] = {}
-
-
+@lru_cache(maxsize=None)
 def asserted_texts(lang) -> list[tuple[Read, set[str], set[str]]]:
     """The texts whose verdicts the tests assert, each with the rules that must not
     fire on it and the absence rules that must stay missing: every rule's examples,
     the curated replies of tests/replies/ (their exact errors) and the scenarios'
     model answers (no error or warning)."""
-    if lang.code in _asserted:
-        return _asserted[lang.code]
     import tomllib
     import checks
     out = []
@@ -161,7 +158,6 @@ def asserted_texts(lang) -> list[tuple[Read, set[str], set[str]]]:
     for scenario in checks.all_scenarios():
         if lang.code in scenario.texts:
             out.append((Read.of(scenario.texts[lang.code].model_answer, lang), serious, set()))
-    _asserted[lang.code] = out
     return out
 
 
@@ -184,27 +180,30 @@ def choose_threshold(reads: list[Read], rule: str, bias: float, weights: dict[st
     """The threshold with the best gains - 2 x losses on the held-out replies, and no
     worse than even on any one held-out batch; or None."""
     rule_data = lang.rule(rule)
+    model = Weights(bias, THRESHOLDS[0], weights)     # scored as the checker scores
+
+    def best_sentence(read: Read) -> float:
+        return max((model.score(keys) for _, _, keys in read.sentences), default=0.0)
+
     rows = []
     for r in reads:
         truth = rule in r.reply["fires"]
         if rule in VETO:
             by_patterns = absent(rule_data, r.analysis)
-            score = logistic(bias + math.fsum(weights.get(k, 0.0) for k in r.features))
+            score = model.score(r.features)
             rows.append((truth, by_patterns, score, by_patterns, r))      # the model can only clear
         else:
             by_patterns = bool(presence(rule_data, r.analysis))
-            score = max((logistic(bias + math.fsum(weights.get(k, 0.0) for k in keys))
-                         for _, _, keys in r.sentences), default=0.0)
+            score = best_sentence(r)
             rows.append((truth, by_patterns, score, not by_patterns, r))  # the model can only add
     # Every text whose verdict the project asserts is a floor: no threshold may make
     # a rule fire where it must not, or meet a requirement that must stay missing.
     floor = 0.0
     for read, must_not_fire, must_stay_missing in asserted_texts(lang):
         if rule in must_stay_missing:
-            floor = max(floor, logistic(bias + math.fsum(weights.get(k, 0.0) for k in read.features)))
+            floor = max(floor, model.score(read.features))
         elif rule in must_not_fire:
-            floor = max(floor, max((logistic(bias + math.fsum(weights.get(k, 0.0) for k in keys))
-                                    for _, _, keys in read.sentences), default=0.0))
+            floor = max(floor, best_sentence(read))
     best = None
     for t in (t for t in THRESHOLDS if t > floor):
         gains, losses = dict.fromkeys(batches, 0), dict.fromkeys(batches, 0)

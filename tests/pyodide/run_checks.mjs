@@ -9,6 +9,11 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { loadPyodide } from "pyodide";
 
+// Put a rule copy where the worker puts it: the worker's own function (as data: Node
+// would otherwise warn that the site's folder does not declare its scripts as modules).
+const workerPython = new URL("../../docs/assets/javascripts/exercise-python.js", import.meta.url);
+const { installRuleCopy } = await import("data:text/javascript;base64," + readFileSync(workerPython).toString("base64"));
+
 const args = process.argv.slice(2);
 function option(name) {
   const at = args.indexOf(name);
@@ -24,10 +29,9 @@ const flag = rounds !== null ? "--bench" : null;
 const pyodide = await loadPyodide({ stdLibURL });
 for (const wheel of wheels) pyodide.unpackArchive(new Uint8Array(readFileSync(wheel)), "wheel");
 if (rulesDir) {
-  const folder = pyodide.runPython("import os, checks.rules; os.path.dirname(checks.rules.__file__)");
   for (const name of readdirSync(rulesDir).filter((n) => /^rules-[a-z]+\.pickle$/.test(n))) {
     const lang = name.slice("rules-".length, -".pickle".length);
-    pyodide.FS.writeFile(`${folder}/rules/${lang}.pickle`, new Uint8Array(readFileSync(`${rulesDir}/${name}`)));
+    installRuleCopy(pyodide, lang, readFileSync(`${rulesDir}/${name}`));
     if (!pyodide.runPython(`checks.rules._thawed("${lang}") is not None`)) {
       console.error(`the rule copy ${name} is not used in Pyodide`);
       process.exit(1);

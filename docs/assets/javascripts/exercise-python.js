@@ -1,6 +1,7 @@
 // The Python the checker's worker runs in Pyodide (exercise-worker.js), also run
 // at build time by macros/runtime_build.mjs before it takes a memory snapshot, so a
-// worker restored from the snapshot finds exactly what a normal start would define.
+// worker restored from the snapshot finds exactly what a normal start would define;
+// and how both put a language's ready-read rules where checks.language() looks.
 // Reports never carry English text meant for the learner: an input the checker
 // refuses comes back as a code ("empty", "too_long", "invalid") that the page words.
 export const SETUP = `
@@ -42,3 +43,10 @@ def _reseed():
     if "random" in sys.modules:
         sys.modules["random"].seed()
 `;
+
+// A language's rules already read (checks.rules.frozen: bytes), put where
+// checks.language() looks first: beside the package's rule files.
+export function installRuleCopy(pyodide, lang, bytes) {
+  const folder = pyodide.runPython("import os, checks.rules; os.path.dirname(checks.rules.__file__)");
+  pyodide.FS.writeFile(`${folder}/rules/${lang}.pickle`, new Uint8Array(bytes));
+}

@@ -11,7 +11,7 @@
 // Reports never carry English text meant for the learner: an input the checker
 // refuses comes back as a code ("empty", "too_long", "invalid") that the page words
 // in its own language (see exercise-python.js).
-import { SETUP } from "./exercise-python.js";
+import { SETUP, installRuleCopy } from "./exercise-python.js";
 
 let check = null;
 let failed = false;
@@ -161,11 +161,6 @@ function ruleCopies(runtime, langs) {
   }));
 }
 
-function installRuleCopies(pyodide, copies) {
-  const folder = pyodide.runPython("import os, checks.rules; os.path.dirname(checks.rules.__file__)");
-  for (const [lang, buffer] of copies) pyodide.FS.writeFile(`${folder}/rules/${lang}.pickle`, new Uint8Array(buffer));
-}
-
 const quiet = { messageCallback: () => {}, errorCallback: () => {} };
 
 async function init({ runtime, langs, lock, memoryGB }) {
@@ -196,7 +191,7 @@ async function init({ runtime, langs, lock, memoryGB }) {
   await pyodide.loadPackage("checks", quiet);
   post({ type: "progress", stage: "rules" });
   pyodide.runPython(SETUP);
-  installRuleCopies(pyodide, await (copies || ruleCopies(runtime, langs)));
+  for (const [lang, buffer] of await (copies || ruleCopies(runtime, langs))) installRuleCopy(pyodide, lang, buffer);
   post({ type: "progress", stage: "imported" }); // `checks` imported; its rules load next
   pyodide.globals.get("_prepare")(pyodide.toPy(langs));
   ready(pyodide);
