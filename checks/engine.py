@@ -377,11 +377,22 @@ class Analysis:
         each as a token range (from its first word on) and the keys that scored it."""
         weights = self.lang.model[rule_id]
         out = []
+        if weights.threshold is None:
+            return out
         for first, end, keys in self.sentence_features():
             words = [i for i in range(first, end) if self.tokens[i].word]
             if words and weights.reaches(keys):
                 out.append(((words[0], end), keys))
         return out
+
+    def silenced(self, rule_id: str, found: tuple[int, int]) -> frozenset[str] | None:
+        """When every sentence a pattern match touches scores below the rule's
+        silent_below, the keys of the one that scored highest; otherwise None."""
+        weights = self.lang.model[rule_id]
+        touched = [keys for first, end, keys in self.sentence_features() if first < found[1] and found[0] < end]
+        if touched and all(weights.silences(keys) for keys in touched):
+            return max(touched, key=weights.logit)
+        return None
 
     def span(self, tokens: tuple[int, int]) -> tuple[int, int]:
         """Offsets in the text as typed of a token range."""
@@ -397,8 +408,12 @@ def presence(rule: Rule, analysis: Analysis) -> list[tuple[int, int]]:
     # The rule's own patterns first: on most replies none matches, and then none of
     # its antipatterns needs to run.
     found = analysis.all_matches(rule.patterns)
-    if rule.id in analysis.lang.model:
-        found += [s for s, _ in analysis.learned_sentences(rule.id) if not any(_overlaps(s, r) for r in found)]
+    weights = analysis.lang.model.get(rule.id)
+    if weights is not None:
+        if found and weights.silent_below is not None:
+            found = [r for r in found if analysis.silenced(rule.id, r) is None]
+        if weights.threshold is not None:
+            found += [s for s, _ in analysis.learned_sentences(rule.id) if not any(_overlaps(s, r) for r in found)]
     if not found:
         return []
     if rule.unless_reply and any(analysis.matches(p) for p in rule.unless_reply):
@@ -539,12 +554,22 @@ def _rule_matches(rule: Rule, analysis: Analysis) -> list[str]:
         else:
             keys = analysis.reply_features()
             said = [("the reply meets it" if weights.reaches(keys) else "not sure enough to meet it", keys)]
-        out = []
-        for what, keys in said:
-            top = sorted((k for k in keys if k in weights.weights), key=lambda k: -weights.weights[k])[:4]
-            out.append(f"   learned         {weights.score(keys):.2f} (threshold {weights.threshold:.2f}) -> {what}"
-                       f"  [{', '.join(f'{k} {weights.weights[k]:+.2f}' for k in top)}]")
+        out = [f"   learned         {weights.score(keys):.2f} (threshold {weights.threshold:.2f}) -> {what}"
+               f"  [{top_keys(keys, -1)}]" for what, keys in said]
+        if rule.kind == "presence" and weights.silent_below is not None:
+            for r in analysis.all_matches(rule.patterns):
+                keys = analysis.silenced(rule.id, r)
+                if keys is not None:
+                    start, end = analysis.span(r)
+                    out.append(f"   learned         {weights.score(keys):.2f} (silent below {weights.silent_below:.2f})"
+                               f" -> silences {analysis.doc.original[start:end]!r}  [{top_keys(keys, 1)}]")
         return out
+
+    def top_keys(keys, sign: int) -> str:
+        """The four keys that weighed most towards a finding (sign -1) or against one (1)."""
+        weights = analysis.lang.model[rule.id].weights
+        top = sorted((k for k in keys if k in weights), key=lambda k: sign * weights[k])[:4]
+        return ", ".join(f"{k} {weights[k]:+.2f}" for k in top)
 
     if rule.kind == "presence":
         lines = (found("pattern", rule.patterns) + learned() + found("unless", rule.unless)

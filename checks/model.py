@@ -3,13 +3,15 @@ blind corpus (`rules/<lang>.model.json`, written by tests/train_model.py).
 
 Patterns are precise, but every phrasing they know was written down by someone; the
 weights generalise from the corpus over the same keys the patterns read (stems, cue
-class tags, negation and question tags, stem pairs). They only ever act where the
-patterns are silent, and only above a threshold chosen on a batch the weights were
-not trained on:
+class tags, negation and question tags, stem pairs). Each use has its own level,
+chosen on batches the weights were not trained on:
 
 - a presence rule (`refusal`, say) also fires on a sentence whose score reaches its
-  threshold; the finding's span is that sentence, and it passes the rule's own
+  `threshold`; the finding's span is that sentence, and it passes the rule's own
   antipatterns like any pattern match;
+- a presence rule's pattern match is silenced when every sentence it touches scores
+  below the rule's `silent_below`: the weights are all but sure the sentence is
+  innocent (a rule that cannot be right should not speak);
 - an absence rule (`fix-missing`, say) is met when the patterns found nothing but the
   reply's score that the requirement is there reaches its threshold.
 
@@ -30,10 +32,13 @@ _FLAGS = ("#neg", "#refused", "#q")
 @dataclass(frozen=True)
 class Weights:
     """One rule's learned weights: the score is the logistic of bias + the weights
-    of the keys present; at or above `threshold` the model speaks."""
+    of the keys present. At or above `threshold` the model speaks (None: it never
+    adds); below `silent_below` it silences a presence rule's pattern match (None:
+    it never does)."""
     bias: float
-    threshold: float
+    threshold: float | None
     weights: dict[str, float]
+    silent_below: float | None = None
 
     def logit(self, features) -> float:
         # fsum: the same sum whatever order a set gives the keys in (CPython, Pyodide)
@@ -44,7 +49,15 @@ class Weights:
 
     def reaches(self, features) -> bool:
         """score >= threshold, without the exponential (a check asks this often)."""
-        return self.logit(features) >= math.log(self.threshold / (1.0 - self.threshold))
+        return self.threshold is not None and self.logit(features) >= _logit(self.threshold)
+
+    def silences(self, features) -> bool:
+        """score < silent_below: sure enough the sentence is innocent."""
+        return self.silent_below is not None and self.logit(features) < _logit(self.silent_below)
+
+
+def _logit(p: float) -> float:
+    return math.log(p / (1.0 - p))
 
 
 def sentence_features(tokens, token_keys) -> list[tuple[int, int, frozenset[str]]]:
@@ -96,11 +109,19 @@ def read_model(text: str, where: str, kinds: dict[str, str]) -> dict[str, Weight
         if kinds.get(rule_id) not in ("presence", "absence"):
             raise ValueError(f"{where}: '{rule_id}' is not a presence or absence rule of the catalogue")
         try:
-            bias, threshold = float(entry["bias"]), float(entry["threshold"])
+            bias = float(entry["bias"])
             weights = {str(k): float(v) for k, v in entry["weights"].items()}
+            levels = {name: None if entry.get(name) is None else float(entry[name])
+                      for name in ("threshold", "silent_below")}
         except (KeyError, TypeError, ValueError, AttributeError):
-            raise ValueError(f"{where}: rule '{rule_id}' needs bias, threshold and weights (numbers)") from None
-        if not 0.0 < threshold < 1.0:
-            raise ValueError(f"{where}: rule '{rule_id}': threshold must be between 0 and 1")
-        out[rule_id] = Weights(bias, threshold, weights)
+            raise ValueError(f"{where}: rule '{rule_id}' needs bias, weights and a threshold or"
+                             f" silent_below (numbers)") from None
+        if levels == {"threshold": None, "silent_below": None}:
+            raise ValueError(f"{where}: rule '{rule_id}' needs a threshold, a silent_below or both")
+        for name, level in levels.items():
+            if level is not None and not 0.0 < level < 1.0:
+                raise ValueError(f"{where}: rule '{rule_id}': {name} must be between 0 and 1")
+        if levels["silent_below"] is not None and kinds[rule_id] != "presence":
+            raise ValueError(f"{where}: rule '{rule_id}': only a presence rule's matches can be silenced")
+        out[rule_id] = Weights(bias, levels["threshold"], weights, levels["silent_below"])
     return out

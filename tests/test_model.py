@@ -1,5 +1,6 @@
-"""The learned layer (checks/model.py): it only adds where the patterns are silent,
-it passes a rule's own antipatterns, and a broken weights file is named."""
+"""The learned layer (checks/model.py): it adds where the patterns are silent, it
+silences a pattern match only where it is all but sure the sentence is innocent, it
+passes a rule's own antipatterns, and a broken weights file is named."""
 import json
 import random
 from contextlib import contextmanager
@@ -62,10 +63,28 @@ def test_weights_sure_the_requirement_is_there_meet_an_absence_rule(learned):
     assert "fix-missing" not in {f.rule for f in checks.check(text, "en").findings}
 
 
+def test_a_pattern_match_in_a_sentence_the_weights_call_innocent_is_silenced(learned):
+    text = "I'm sorry. You should have read the label. Would a refund suit you?"
+    assert "blame-customer" in {f.rule for f in checks.check(text, "en").findings}
+    learned["blame-customer"] = Weights(bias=0.0, threshold=None, weights={"~label": -10.0}, silent_below=0.05)
+    assert "blame-customer" not in {f.rule for f in checks.check(text, "en").findings}
+    # the same match in a sentence the weights are not sure of still speaks
+    learned["blame-customer"] = Weights(bias=0.0, threshold=None, weights={"~label": -2.0}, silent_below=0.05)
+    assert "blame-customer" in {f.rule for f in checks.check(text, "en").findings}
+
+
+def test_a_silenced_match_leaves_the_other_matches_of_the_rule(learned):
+    text = "I'm sorry. You should have read the label. You should have called us first."
+    learned["blame-customer"] = Weights(bias=0.0, threshold=None, weights={"~label": -10.0}, silent_below=0.05)
+    found = [f.excerpt for f in checks.check(text, "en").findings if f.rule == "blame-customer"]
+    assert found and all("label" not in excerpt for excerpt in found)
+
+
 @pytest.mark.parametrize("lang", checks.LANGUAGES)
-def test_the_model_only_adds_findings_or_meets_absence_rules(lang):
-    """With its model a language finds everything its patterns find, and an absence
-    rule it calls missing the patterns call missing too."""
+def test_the_model_changes_a_verdict_only_as_its_levels_allow(lang):
+    """With its model a language finds everything its patterns find, except matches
+    whose sentences all score below the rule's silent_below; an absence rule it calls
+    missing the patterns call missing too."""
     rules = checks.language(lang)
     texts = [example.text for rule in rules.rules for example in rule.examples][:300]
     learned_rules = [rules.rule(rule_id) for rule_id in rules.model]
@@ -76,7 +95,8 @@ def test_the_model_only_adds_findings_or_meets_absence_rules(lang):
         with_model = Analysis(text, rules)
         for rule, patterns_say in zip(learned_rules, by_patterns):
             if rule.kind == "presence":
-                assert set(patterns_say) <= set(presence(rule, with_model)), (rule.id, text)
+                kept = {r for r in patterns_say if with_model.silenced(rule.id, r) is None}
+                assert kept <= set(presence(rule, with_model)), (rule.id, text)
             else:
                 assert patterns_say or not absent(rule, with_model), (rule.id, text)
 
@@ -108,8 +128,12 @@ def test_features_are_per_sentence_and_mark_negation_and_questions():
     ('{"about": 1}', "needs a 'rules' table"),
     ('{"rules": {"no-such-rule": {"bias": 0, "threshold": 0.5, "weights": {}}}}', "'no-such-rule' is not a presence or absence rule"),
     ('{"rules": {"too-long": {"bias": 0, "threshold": 0.5, "weights": {}}}}', "'too-long' is not a presence or absence rule"),
-    ('{"rules": {"refusal": {"bias": 0, "weights": {}}}}', "needs bias, threshold and weights"),
+    ('{"rules": {"refusal": {"threshold": 0.5, "weights": {}}}}', "needs bias, weights and a threshold or silent_below"),
+    ('{"rules": {"refusal": {"bias": 0, "weights": {}}}}', "needs a threshold, a silent_below or both"),
     ('{"rules": {"refusal": {"bias": 0, "threshold": 1.5, "weights": {}}}}', "threshold must be between 0 and 1"),
+    ('{"rules": {"refusal": {"bias": 0, "silent_below": 0, "weights": {}}}}', "silent_below must be between 0 and 1"),
+    ('{"rules": {"fix-missing": {"bias": 0, "threshold": 0.5, "silent_below": 0.05, "weights": {}}}}',
+     "only a presence rule's matches can be silenced"),
 ])
 def test_a_malformed_model_file_is_named(text, message):
     with pytest.raises(ValueError, match=message) as err:
@@ -132,7 +156,11 @@ def test_a_shipped_model_names_how_it_was_trained(lang):
     trained = data["trained_on"]
     assert trained["split"] == "dev" and trained["held_out"] and trained["replies"] > 0
     for rule_id, entry in data["rules"].items():
-        assert entry["held_out"]["right"] > 2 * entry["held_out"]["wrong"], rule_id
+        for record in ("held_out", "held_out_silenced"):
+            if record in entry:
+                assert entry[record]["right"] > 2 * entry[record]["wrong"], (rule_id, record)
+        assert ("threshold" in entry) == ("held_out" in entry), rule_id
+        assert ("silent_below" in entry) == ("held_out_silenced" in entry), rule_id
 
 
 def test_explain_shows_a_learned_decision_and_the_keys_behind_it(learned):
@@ -142,3 +170,12 @@ def test_explain_shows_a_learned_decision_and_the_keys_behind_it(learned):
     shown = explain(analyse("Sorry. We blorf that parcel. I will plugh it today.", "en"))
     assert "learned         1.00 (threshold 0.50) -> 'We blorf that parcel.'  [~blorf +10.00, ~parcel +0.50]" in shown
     assert "learned         0.99 (threshold 0.50) -> the reply meets it  [~plugh +10.00]" in shown
+
+
+def test_explain_shows_a_silenced_match_and_the_keys_against_it(learned):
+    from checks.engine import analyse, explain
+    learned["blame-customer"] = Weights(bias=0.0, threshold=None, weights={"~label": -10.0, "~read": -0.5},
+                                        silent_below=0.05)
+    shown = explain(analyse("I'm sorry. You should have read the label.", "en"))
+    assert ("learned         0.00 (silent below 0.05) -> silences 'You should have'"
+            "  [~label -10.00, ~read -0.50]") in shown

@@ -1,10 +1,11 @@
 """Learn the weights of the checker's learned layer (checks/model.py) from the blind
 corpus, and choose each rule's threshold on a batch the weights never saw.
 
-    python tests/train_model.py --hold-out=-b8- --hold-out=-b9- --hold-out=-b10- [--blind=TEXT] [--lang L ...] [--dry-run]
+    python tests/train_model.py --hold-out=-b8- --hold-out=-b9- --hold-out=-b10- --hold-out=-b11- [--blind=TEXT] [--lang L ...] [--dry-run]
 
-For each language: the replies of `dev/` whose id contains no hold-out text train one logistic regression per rule (standard library only), over the keys the
-checker's own analysis gives each sentence:
+For each language: the replies of `dev/` whose id contains no hold-out text train one
+logistic regression per rule (standard library only), over the keys the checker's own
+analysis gives each sentence:
 - a presence rule learns which sentences a careful reader marked (a sentence is
   positive when it overlaps the rule's `evidence`);
 - an absence rule learns whether the reply meets the requirement at all.
@@ -19,8 +20,10 @@ wrong a loss, and a loss counts twice (a good reply told it fails, or harm let t
 is the worst mistake). The threshold with the best score is kept if that score is above
 zero and it is no worse than even on each held-out batch alone (a rule that helped one
 batch a lot and harmed the other does not generalise; ties go to the higher
-threshold); otherwise the rule is left out, and its patterns
-alone decide. The weights shipped are the ones trained without the held-out batches, so
+threshold). A presence rule's level for silencing its patterns' findings (0.01 to
+0.10: a finding whose sentences all score below it is dropped) is chosen the same
+way, below the score of every finding the tests assert. A rule with neither is left
+out, and its patterns alone decide. The weights shipped are the ones trained without the held-out batches, so
 the thresholds stay honest. A batch named with --blind is not read at all (kept to
 measure the weights on, as the test split is); the test split is never read.
 
@@ -56,6 +59,9 @@ FIND = ("refusal", "blame-customer", "excuse", "condescension", "deflect-ownersh
 # a follow-up but no word of the customer's trouble scored 0.98 on "refund" and "I'll".
 VETO = ("fix-missing", "ask-missing", "apology-missing", "followup-missing")
 THRESHOLDS = tuple(round(0.5 + 0.05 * k, 2) for k in range(10))
+# Levels under which a presence rule's pattern match may be silenced: only where the
+# weights are all but sure the sentence is innocent.
+SILENT_BELOW = (0.01, 0.02, 0.03, 0.05, 0.08, 0.1)
 LOSS_WEIGHT = 2
 # Training: L2-penalised logistic regression by full-batch AdaGrad over the keys seen
 # in at least MIN_SEEN training examples (rarer ones only memorise); weights are kept
@@ -134,30 +140,32 @@ def rule_examples(lang, rule: str) -> list[Read]:
 
 
 @lru_cache(maxsize=None)
-def asserted_texts(lang) -> list[tuple[Read, set[str], set[str]]]:
+def asserted_texts(lang) -> list[tuple[Read, set[str], set[str], set[str]]]:
     """The texts whose verdicts the tests assert, each with the rules that must not
-    fire on it and the absence rules that must stay missing: every rule's examples,
-    the curated replies of tests/replies/ (their exact errors) and the scenarios'
-    model answers (no error or warning)."""
+    fire on it, the absence rules that must stay missing and the presence rules that
+    must fire: every rule's examples, the curated replies of tests/replies/ (their
+    exact errors) and the scenarios' model answers (no error or warning)."""
     import tomllib
     import checks
     out = []
     for rule in lang.rules:
         for example in rule.examples:
-            if rule.kind == "presence" and not example.fires:
-                out.append((Read.of(example.text, lang), {rule.id}, set()))
+            if rule.kind == "presence":
+                out.append((Read.of(example.text, lang), set() if example.fires else {rule.id}, set(),
+                            {rule.id} if example.fires else set()))
             elif rule.kind == "absence" and example.fires:
-                out.append((Read.of(example.text, lang), set(), {rule.id}))
+                out.append((Read.of(example.text, lang), set(), {rule.id}, set()))
     errors = {r.id for r in lang.rules if r.severity == "error"}
     presence_rules = {r.id for r in lang.rules if r.kind == "presence"}
     replies = ROOT / "tests" / "replies" / f"{lang.code}.toml"
     for reply in tomllib.loads(replies.read_text(encoding="utf-8")).get("reply", []) if replies.exists() else ():
         expected = set(reply["errors"])
-        out.append((Read.of(reply["text"], lang), (errors & presence_rules) - expected, errors & expected))
+        out.append((Read.of(reply["text"], lang), (errors & presence_rules) - expected, errors & expected,
+                    presence_rules & expected))
     serious = {r.id for r in lang.rules if r.severity in ("error", "warning") and r.kind == "presence"}
     for scenario in checks.all_scenarios():
         if lang.code in scenario.texts:
-            out.append((Read.of(scenario.texts[lang.code].model_answer, lang), serious, set()))
+            out.append((Read.of(scenario.texts[lang.code].model_answer, lang), serious, set(), set()))
     return out
 
 
@@ -199,7 +207,7 @@ def choose_threshold(reads: list[Read], rule: str, bias: float, weights: dict[st
     # Every text whose verdict the project asserts is a floor: no threshold may make
     # a rule fire where it must not, or meet a requirement that must stay missing.
     floor = 0.0
-    for read, must_not_fire, must_stay_missing in asserted_texts(lang):
+    for read, must_not_fire, must_stay_missing, _ in asserted_texts(lang):
         if rule in must_stay_missing:
             floor = max(floor, model.score(read.features))
         elif rule in must_not_fire:
@@ -221,6 +229,45 @@ def choose_threshold(reads: list[Read], rule: str, bias: float, weights: dict[st
     return best
 
 
+def highest_match_score(read: Read, rule_data, model: Weights) -> float | None:
+    """The highest score of a sentence that one of the rule's findings (patterns
+    alone) touches: the findings are all silenced below it. None: nothing found."""
+    found = presence(rule_data, read.analysis)
+    if not found:
+        return None
+    return max(model.score(keys) for first, end, keys in read.sentences
+               if any(first < b and a < end for a, b in found))
+
+
+def choose_silence(reads: list[Read], rule: str, bias: float, weights: dict[str, float], lang,
+                   batches: list[str]):
+    """The level under which the patterns' findings are silenced with the best gains
+    - 2 x losses on the held-out replies, no worse than even on any one held-out batch,
+    and below the score of every finding a text the tests assert must keep; or None."""
+    rule_data = lang.rule(rule)
+    model = Weights(bias, None, weights)
+    ceiling = min((m for read, _, _, must_fire in asserted_texts(lang) if rule in must_fire
+                   for m in [highest_match_score(read, rule_data, model)] if m is not None), default=1.0)
+    rows = []
+    for r in reads:
+        m = highest_match_score(r, rule_data, model)
+        if m is not None:
+            rows.append((rule in r.reply["fires"], m, next(b for b in batches if b in r.reply["id"])))
+    best = None
+    for level in (level for level in SILENT_BELOW if level <= ceiling):
+        gains, losses = dict.fromkeys(batches, 0), dict.fromkeys(batches, 0)
+        for truth, m, batch in rows:
+            if m < level:
+                losses[batch] += truth
+                gains[batch] += not truth
+        if any(gains[b] < LOSS_WEIGHT * losses[b] for b in batches):
+            continue
+        value = sum(gains.values()) - LOSS_WEIGHT * sum(losses.values())
+        if value > 0 and (best is None or value > best[0]):     # ties go to the lower level
+            best = (value, level, sum(gains.values()), sum(losses.values()))
+    return best
+
+
 def train_language(code: str, hold_out: list[str], blind: list[str] = ()) -> dict:
     lang = language(code)
     saved_model = lang.model
@@ -236,14 +283,22 @@ def train_language(code: str, hold_out: list[str], blind: list[str] = ()) -> dic
         for rule in FIND + VETO:
             bias, weights = fit(training_examples(train + rule_examples(lang, rule), rule))
             best = choose_threshold(held, rule, bias, weights, lang, hold_out)
-            if best is None:
-                print(f"  {code} {rule:<16} left out (no threshold gains more than it loses)")
+            quiet = choose_silence(held, rule, bias, weights, lang, hold_out) if rule in FIND else None
+            if best is None and quiet is None:
+                print(f"  {code} {rule:<16} left out (no level gains more than it loses)")
                 continue
-            _, t, gains, losses = best
-            print(f"  {code} {rule:<16} threshold {t:.2f}: held-out replies turned right {gains}, wrong {losses}"
-                  f" ({len(weights)} weights)")
-            rules[rule] = {"threshold": t, "bias": round(bias, 2), "held_out": {"right": gains, "wrong": losses},
-                           "weights": weights}
+            entry = {"bias": round(bias, 2)}
+            if best is not None:
+                _, t, gains, losses = best
+                print(f"  {code} {rule:<16} threshold {t:.2f}: held-out replies turned right {gains}, wrong {losses}"
+                      f" ({len(weights)} weights)")
+                entry.update(threshold=t, held_out={"right": gains, "wrong": losses})
+            if quiet is not None:
+                _, level, gains, losses = quiet
+                print(f"  {code} {rule:<16} silent below {level:.2f}: held-out replies turned right {gains},"
+                      f" wrong {losses}")
+                entry.update(silent_below=level, held_out_silenced={"right": gains, "wrong": losses})
+            rules[rule] = {**entry, "weights": weights}
     finally:
         object.__setattr__(lang, "model", saved_model)
     corpus = (CORPUS / "dev" / f"{code}.toml").read_bytes()
