@@ -1,31 +1,33 @@
 """Learn the weights of the checker's learned layer (checks/model.py) from the blind
-corpus, and choose each rule's threshold on a batch the weights never saw.
+corpus, and choose the levels at which they speak on batches scored by weights that never saw them.
 
     python tests/train_model.py --hold-out=-b8- --hold-out=-b9- --hold-out=-b10- --hold-out=-b11- [--blind=TEXT] [--lang L ...] [--dry-run]
 
-For each language: the replies of `dev/` whose id contains no hold-out text train one
-logistic regression per rule (standard library only), over the keys the checker's own
-analysis gives each sentence:
+For each language, one logistic regression per rule (standard library only) learns
+from the replies of `dev/` over the keys the checker's own analysis gives each sentence:
 - a presence rule learns which sentences a careful reader marked (a sentence is
   positive when it overlaps the rule's `evidence`);
 - an absence rule learns whether the reply meets the requirement at all.
 The rule's own good and bad examples in the rule data are read the same way and
 learned with them (they hold the near-misses the corpus has few of).
 
-Then, on the held-out replies, with the patterns' verdicts as they are, each threshold
-from 0.50 to 0.95 is scored, among those above every score of a text whose verdict the
-tests assert and the model would change (the rules' examples, tests/replies/, the
-scenarios' model answers: the model may never contradict them): a reply the model turns right is a gain, a reply it turns
-wrong a loss, and a loss counts twice (a good reply told it fails, or harm let through,
-is the worst mistake). The threshold with the best score is kept if that score is above
-zero and it is no worse than even on each held-out batch alone (a rule that helped one
-batch a lot and harmed the other does not generalise; ties go to the higher
-threshold). A presence rule's level for silencing its patterns' findings (0.01 to
-0.10: a finding whose sentences all score below it is dropped) is chosen the same
-way, below the score of every finding the tests assert. A rule with neither is left
-out, and its patterns alone decide. The weights shipped are the ones trained without the held-out batches, so
-the thresholds stay honest. A batch named with --blind is not read at all (kept to
-measure the weights on, as the test split is); the test split is never read.
+The levels at which the weights speak are chosen on the held-out batches by
+cross-fitting: each held-out batch is scored by weights trained on everything but it,
+with the patterns' verdicts as they are. Each threshold from 0.50 to 0.95 is scored,
+among those above every score of a text whose verdict the tests assert and the model
+would change (the rules' examples, tests/replies/, the scenarios' model answers,
+scored by the weights shipped: the model may never contradict them): a reply the model
+turns right is a gain, a reply it turns wrong a loss, and a loss counts twice (a good
+reply told it fails, or harm let through, is the worst mistake). The threshold with
+the best score is kept if that score is above zero and it is no worse than even on
+each held-out batch alone (a rule that helped one batch a lot and harmed the other does
+not generalise; ties go to the higher threshold). A presence rule's level for
+silencing its patterns' findings (0.01 to 0.10: a finding whose sentences all score
+below it is dropped) is chosen the same way, below the score of every finding the
+tests assert. A rule with neither is left out, and its patterns alone decide. The
+weights shipped learn from every batch of `dev/`. A batch named with --blind is not
+read at all (kept to measure the weights on, as the test split is); the test split is
+never read.
 
 Writes checks/rules/<lang>.model.json and prints, per rule, the gains and losses.
 """
@@ -79,26 +81,27 @@ def fit(examples: list[tuple[tuple[str, ...], int]]) -> tuple[float, dict[str, f
     """Bias and weights of a logistic regression over binary features (deterministic:
     features in sorted order, examples in corpus order)."""
     seen = Counter(k for keys, _ in examples for k in keys)
-    examples = [(tuple(k for k in keys if seen[k] >= MIN_SEEN), label) for keys, label in examples]
-    w: dict[str, float] = {}
-    sq: dict[str, float] = {}
-    bias, sq_bias, n = 0.0, 1e-8, len(examples)
+    names = sorted(k for k, count in seen.items() if count >= MIN_SEEN)
+    index = {k: i for i, k in enumerate(names)}
+    rows = [([index[k] for k in keys if k in index], label) for keys, label in examples]
+    w, sq = [0.0] * len(names), [0.0] * len(names)
+    bias, sq_bias, n = 0.0, 1e-8, len(rows)
     for _ in range(STEPS):
-        grad: dict[str, float] = {}
+        grad = [0.0] * len(names)
         g_bias = 0.0
-        for keys, label in examples:
-            err = logistic(bias + sum(w.get(k, 0.0) for k in keys)) - label
+        for features, label in rows:
+            err = logistic(bias + sum(w[i] for i in features)) - label
             g_bias += err
-            for k in keys:
-                grad[k] = grad.get(k, 0.0) + err
-        for k in sorted(grad.keys() | w.keys()):
-            g = (grad.get(k, 0.0) + L2 * w.get(k, 0.0)) / n
-            sq[k] = sq.get(k, 0.0) + g * g
-            w[k] = w.get(k, 0.0) - RATE * g / math.sqrt(sq[k] + 1e-8)
+            for i in features:
+                grad[i] += err
+        for i, g in enumerate(grad):
+            g = (g + L2 * w[i]) / n
+            sq[i] += g * g
+            w[i] -= RATE * g / math.sqrt(sq[i] + 1e-8)
         g_bias /= n
         sq_bias += g_bias * g_bias
         bias -= RATE * g_bias / math.sqrt(sq_bias)
-    return bias, {k: round(v, 2) for k, v in sorted(w.items()) if abs(round(v, 2)) >= MIN_WEIGHT}
+    return bias, {k: round(v, 2) for k, v in zip(names, w) if abs(round(v, 2)) >= MIN_WEIGHT}
 
 
 def evidence_spans(reply: dict, rule: str) -> list[tuple[int, int]] | None:
@@ -183,41 +186,47 @@ def training_examples(reads: list[Read], rule: str) -> list[tuple[tuple[str, ...
     return out
 
 
-def choose_threshold(reads: list[Read], rule: str, bias: float, weights: dict[str, float], lang,
+def batch_of(read: Read, batches: list[str]) -> str:
+    return next(b for b in batches if b in read.reply["id"])
+
+
+def best_sentence(model: Weights, read: Read) -> float:
+    return max((model.score(keys) for _, _, keys in read.sentences), default=0.0)
+
+
+def choose_threshold(reads: list[Read], rule: str, scored_by: dict[str, Weights], shipped: Weights, lang,
                      batches: list[str]):
-    """The threshold with the best gains - 2 x losses on the held-out replies, and no
-    worse than even on any one held-out batch; or None."""
+    """The threshold with the best gains - 2 x losses on the held-out replies (each
+    batch scored by the weights trained without it), no worse than even on any one
+    held-out batch, and above every score the shipped weights give a text whose
+    verdict the tests assert; or None."""
     rule_data = lang.rule(rule)
-    model = Weights(bias, THRESHOLDS[0], weights)     # scored as the checker scores
-
-    def best_sentence(read: Read) -> float:
-        return max((model.score(keys) for _, _, keys in read.sentences), default=0.0)
-
     rows = []
     for r in reads:
         truth = rule in r.reply["fires"]
+        model = scored_by[batch_of(r, batches)]
         if rule in VETO:
             by_patterns = absent(rule_data, r.analysis)
             score = model.score(r.features)
             rows.append((truth, by_patterns, score, by_patterns, r))      # the model can only clear
         else:
             by_patterns = bool(presence(rule_data, r.analysis))
-            score = best_sentence(r)
+            score = best_sentence(model, r)
             rows.append((truth, by_patterns, score, not by_patterns, r))  # the model can only add
     # Every text whose verdict the project asserts is a floor: no threshold may make
     # a rule fire where it must not, or meet a requirement that must stay missing.
     floor = 0.0
     for read, must_not_fire, must_stay_missing, _ in asserted_texts(lang):
         if rule in must_stay_missing:
-            floor = max(floor, model.score(read.features))
+            floor = max(floor, shipped.score(read.features))
         elif rule in must_not_fire:
-            floor = max(floor, best_sentence(read))
+            floor = max(floor, best_sentence(shipped, read))
     best = None
     for t in (t for t in THRESHOLDS if t > floor):
         gains, losses = dict.fromkeys(batches, 0), dict.fromkeys(batches, 0)
         for truth, by_patterns, score, may_change, r in rows:
             if may_change and score >= t:
-                batch = next(b for b in batches if b in r.reply["id"])
+                batch = batch_of(r, batches)
                 right_now = (not by_patterns) == truth
                 gains[batch] += right_now
                 losses[batch] += not right_now
@@ -239,20 +248,21 @@ def highest_match_score(read: Read, rule_data, model: Weights) -> float | None:
                if any(first < b and a < end for a, b in found))
 
 
-def choose_silence(reads: list[Read], rule: str, bias: float, weights: dict[str, float], lang,
+def choose_silence(reads: list[Read], rule: str, scored_by: dict[str, Weights], shipped: Weights, lang,
                    batches: list[str]):
     """The level under which the patterns' findings are silenced with the best gains
-    - 2 x losses on the held-out replies, no worse than even on any one held-out batch,
-    and below the score of every finding a text the tests assert must keep; or None."""
+    - 2 x losses on the held-out replies (scored as for the thresholds), no worse than
+    even on any one held-out batch, and below the score the shipped weights give every
+    finding a text the tests assert must keep; or None."""
     rule_data = lang.rule(rule)
-    model = Weights(bias, None, weights)
     ceiling = min((m for read, _, _, must_fire in asserted_texts(lang) if rule in must_fire
-                   for m in [highest_match_score(read, rule_data, model)] if m is not None), default=1.0)
+                   for m in [highest_match_score(read, rule_data, shipped)] if m is not None), default=1.0)
     rows = []
     for r in reads:
-        m = highest_match_score(r, rule_data, model)
+        batch = batch_of(r, batches)
+        m = highest_match_score(r, rule_data, scored_by[batch])
         if m is not None:
-            rows.append((rule in r.reply["fires"], m, next(b for b in batches if b in r.reply["id"])))
+            rows.append((rule in r.reply["fires"], m, batch))
     best = None
     for level in (level for level in SILENT_BELOW if level <= ceiling):
         gains, losses = dict.fromkeys(batches, 0), dict.fromkeys(batches, 0)
@@ -276,14 +286,22 @@ def train_language(code: str, hold_out: list[str], blind: list[str] = ()) -> dic
         replies = [r for r in load("dev", code) if not any(b in r["id"] for b in blind)]
         reads = [Read(r, lang) for r in replies]
         held = [r for r in reads if any(h in r.reply["id"] for h in hold_out)]
-        train = [r for r in reads if r not in held]
         if not held:
             raise SystemExit(f"{code}: no dev reply id contains {' or '.join(hold_out)}: nothing to choose thresholds on")
         rules = {}
         for rule in FIND + VETO:
-            bias, weights = fit(training_examples(train + rule_examples(lang, rule), rule))
-            best = choose_threshold(held, rule, bias, weights, lang, hold_out)
-            quiet = choose_silence(held, rule, bias, weights, lang, hold_out) if rule in FIND else None
+            examples = rule_examples(lang, rule)
+            bias, weights = fit(training_examples(reads + examples, rule))
+            shipped = Weights(bias, None, weights)
+            # Cross-fitting: each held-out batch is scored by weights trained on
+            # everything else, so the levels are chosen on scores of unseen text,
+            # while the weights shipped learn from every batch.
+            scored_by = {}
+            for batch in hold_out:
+                b, w = fit(training_examples([r for r in reads if batch not in r.reply["id"]] + examples, rule))
+                scored_by[batch] = Weights(b, None, w)
+            best = choose_threshold(held, rule, scored_by, shipped, lang, hold_out)
+            quiet = choose_silence(held, rule, scored_by, shipped, lang, hold_out) if rule in FIND else None
             if best is None and quiet is None:
                 print(f"  {code} {rule:<16} left out (no level gains more than it loses)")
                 continue
@@ -304,7 +322,8 @@ def train_language(code: str, hold_out: list[str], blind: list[str] = ()) -> dic
     corpus = (CORPUS / "dev" / f"{code}.toml").read_bytes()
     return {
         "about": "Learned weights for checks/model.py, written by tests/train_model.py: do not edit by hand.",
-        "trained_on": {"split": "dev", "replies": len(train), "held_out": hold_out, "held_out_replies": len(held),
+        "trained_on": {"split": "dev", "replies": len(reads), "held_out": hold_out, "held_out_replies": len(held),
+                       "levels_chosen": "on each held-out batch, scored by the weights trained without it",
                        "kept_blind": list(blind),
                        "corpus_sha256": hashlib.sha256(corpus).hexdigest()},
         "rules": rules,
