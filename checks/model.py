@@ -42,7 +42,9 @@ class Weights:
 
     def logit(self, features) -> float:
         # fsum: the same sum whatever order a set gives the keys in (CPython, Pyodide)
-        return math.fsum([self.bias, *map(self.weights.__getitem__, self.weights.keys() & features)])
+        # (looked up key by key: a sentence has far fewer keys than a rule has weights)
+        weights = self.weights
+        return math.fsum([self.bias, *[weights[k] for k in features if k in weights]])
 
     def score(self, features) -> float:
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, self.logit(features)))))
