@@ -1,7 +1,9 @@
 """Learn the weights of the checker's learned layer (checks/model.py) from the blind
 corpus, and choose the levels at which they speak on batches scored by weights that never saw them.
 
-    python tests/train_model.py --hold-out=-b8- --hold-out=-b9- --hold-out=-b10- --hold-out=-b11- [--blind=TEXT] [--lang L ...] [--dry-run]
+    python tests/train_model.py --hold-out=-b13- --hold-out=-b14- [--blind=TEXT] [--lang L ...] [--dry-run]
+
+Name as held out the batches no tuning round has read (tests/corpus/README.md).
 
 For each language, one logistic regression per rule (standard library only) learns
 from the replies of `dev/` over the keys the checker's own analysis gives each sentence:
