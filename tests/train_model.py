@@ -1,5 +1,6 @@
 """Learn the weights of the checker's learned layer (checks/model.py) from the blind
-corpus, and choose the levels at which they speak on batches scored by weights that never saw them.
+corpus, and choose the levels at which they speak on batches scored by weights that
+never saw them.
 
     python tests/train_model.py --hold-out=-b13- --hold-out=-b14- [--blind=TEXT] [--lang L ...] [--dry-run]
 
@@ -203,18 +204,19 @@ def choose_threshold(reads: list[Read], rule: str, scored_by: dict[str, Weights]
     held-out batch, and above every score the shipped weights give a text whose
     verdict the tests assert; or None."""
     rule_data = lang.rule(rule)
-    rows = []
+    rows = []       # per reply: its batch, whether a change turns it right, its score, may it change
     for r in reads:
+        batch = batch_of(r, batches)
         truth = rule in r.reply["fires"]
-        model = scored_by[batch_of(r, batches)]
         if rule in VETO:
             by_patterns = absent(rule_data, r.analysis)
-            score = model.score(r.features)
-            rows.append((truth, by_patterns, score, by_patterns, r))      # the model can only clear
+            score = scored_by[batch].score(r.features)
+            may_change = by_patterns                # the model can only clear
         else:
             by_patterns = bool(presence(rule_data, r.analysis))
-            score = best_sentence(model, r)
-            rows.append((truth, by_patterns, score, not by_patterns, r))  # the model can only add
+            score = best_sentence(scored_by[batch], r)
+            may_change = not by_patterns            # the model can only add
+        rows.append((batch, (not by_patterns) == truth, score, may_change))
     # Every text whose verdict the project asserts is a floor: no threshold may make
     # a rule fire where it must not, or meet a requirement that must stay missing.
     floor = 0.0
@@ -223,21 +225,10 @@ def choose_threshold(reads: list[Read], rule: str, scored_by: dict[str, Weights]
             floor = max(floor, shipped.score(read.features))
         elif rule in must_not_fire:
             floor = max(floor, best_sentence(shipped, read))
-    best = None
-    for t in (t for t in THRESHOLDS if t > floor):
-        gains, losses = dict.fromkeys(batches, 0), dict.fromkeys(batches, 0)
-        for truth, by_patterns, score, may_change, r in rows:
-            if may_change and score >= t:
-                batch = batch_of(r, batches)
-                right_now = (not by_patterns) == truth
-                gains[batch] += right_now
-                losses[batch] += not right_now
-        if any(gains[b] < LOSS_WEIGHT * losses[b] for b in batches):
-            continue    # it must not do harm on any one batch: a sum can hide that
-        value = sum(gains.values()) - LOSS_WEIGHT * sum(losses.values())
-        if value > 0 and (best is None or value >= best[0]):
-            best = (value, t, sum(gains.values()), sum(losses.values()))
-    return best
+    # A reply changes at threshold t when the model may change it and scores t or more.
+    return best_level(sorted((t for t in THRESHOLDS if t > floor), reverse=True),
+                      lambda t: [(batch, right) for batch, right, score, may_change in rows
+                                 if may_change and score >= t], batches)
 
 
 def highest_match_score(read: Read, rule_data, model: Weights) -> float | None:
@@ -265,17 +256,24 @@ def choose_silence(reads: list[Read], rule: str, scored_by: dict[str, Weights], 
         m = highest_match_score(r, rule_data, scored_by[batch])
         if m is not None:
             rows.append((rule in r.reply["fires"], m, batch))
+    return best_level([level for level in SILENT_BELOW if level <= ceiling],
+                      lambda level: [(batch, not truth) for truth, m, batch in rows if m < level], batches)
+
+
+def best_level(levels, changes, batches: list[str]):
+    """Of the levels (the most cautious first, which wins a tie), the one whose
+    changes (batch, turned right?) score best as gains - 2 x losses, if above zero and
+    no worse than even on any one batch; as (value, level, gains, losses), or None."""
     best = None
-    for level in (level for level in SILENT_BELOW if level <= ceiling):
+    for level in levels:
         gains, losses = dict.fromkeys(batches, 0), dict.fromkeys(batches, 0)
-        for truth, m, batch in rows:
-            if m < level:
-                losses[batch] += truth
-                gains[batch] += not truth
+        for batch, right in changes(level):
+            gains[batch] += right
+            losses[batch] += not right
         if any(gains[b] < LOSS_WEIGHT * losses[b] for b in batches):
-            continue
+            continue    # it must not do harm on any one batch: a sum can hide that
         value = sum(gains.values()) - LOSS_WEIGHT * sum(losses.values())
-        if value > 0 and (best is None or value > best[0]):     # ties go to the lower level
+        if value > 0 and (best is None or value > best[0]):
             best = (value, level, sum(gains.values()), sum(losses.values()))
     return best
 
