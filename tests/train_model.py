@@ -11,8 +11,10 @@ from the replies of `dev/` over the keys the checker's own analysis gives each s
 - a presence rule learns which sentences a careful reader marked (a sentence is
   positive when it overlaps the rule's `evidence`);
 - an absence rule learns whether the reply meets the requirement at all.
-The rule's own good and bad examples in the rule data are read the same way and
-learned with them (they hold the near-misses the corpus has few of).
+The rule's own good and bad examples in the rule data, and the phrase bank's texts
+labelled for the rule (tests/corpus/phrases/), are read the same way and learned with
+them: they hold the near-misses and the many phrasings of one rule that replies have
+few of.
 
 The levels at which the weights speak are chosen on the held-out batches by
 cross-fitting: each held-out batch is scored by weights trained on everything but it,
@@ -132,6 +134,25 @@ class Read:
 
     def sentence_span(self, first: int, end: int) -> tuple[int, int]:
         return self.analysis.span((first, end))
+
+
+@lru_cache(maxsize=None)
+def phrase_bank(code: str) -> tuple[dict, ...]:
+    return tuple(load("phrases", code, table="phrase"))
+
+
+def phrase_examples(lang, rule: str) -> list[Read]:
+    """The phrase bank's texts labelled for the rule (tests/corpus/phrases/), read as
+    corpus replies: many phrasings of one rule each, and the near-misses beside them."""
+    out = []
+    for phrase in phrase_bank(lang.code):
+        if phrase["rule"] != rule:
+            continue
+        fires = phrase["label"] in ("fires", "does-not-meet")
+        evidence = {rule: phrase["evidence"]} if fires and phrase.get("evidence") else {}
+        out.append(Read({"id": phrase["id"], "text": phrase["text"], "fires": [rule] if fires else [],
+                         "evidence": evidence}, lang))
+    return out
 
 
 def rule_examples(lang, rule: str) -> list[Read]:
@@ -290,7 +311,7 @@ def train_language(code: str, hold_out: list[str], blind: list[str] = ()) -> dic
             raise SystemExit(f"{code}: no dev reply id contains {' or '.join(hold_out)}: nothing to choose thresholds on")
         rules = {}
         for rule in FIND + VETO:
-            examples = rule_examples(lang, rule)
+            examples = rule_examples(lang, rule) + phrase_examples(lang, rule)
             bias, weights = fit(training_examples(reads + examples, rule))
             shipped = Weights(bias, None, weights)
             # Cross-fitting: each held-out batch is scored by weights trained on
