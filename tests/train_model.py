@@ -2,7 +2,7 @@
 corpus, and choose the levels at which they speak on batches scored by weights that
 never saw them.
 
-    python tests/train_model.py --hold-out=-b13- --hold-out=-b14- [--blind=TEXT] [--lang L ...] [--dry-run]
+    python tests/train_model.py --hold-out=-b13- --hold-out=-b14- --hold-out=-b15- --hold-out=-b16- --blind=-b17- [--lang L ...] [--dry-run]
 
 Name as held out the batches no tuning round has read (tests/corpus/README.md).
 
