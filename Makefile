@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: setup serve build test check translations accuracy bench bench-checker bench-browser clean
+.PHONY: setup serve build test check translations accuracy train bench bench-checker bench-browser clean
 
 $(VENV)/.installed: requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,10 @@ translations: setup
 accuracy: setup
 	$(BIN)/python tests/accuracy.py
 	$(BIN)/python tests/accuracy.py --phrases
+
+## train: learn the checker's weights again, levels chosen on the batches named here (why these: tests/corpus/README.md)
+train: setup
+	$(BIN)/python tests/train_model.py --hold-out=-b13- --hold-out=-b14- --hold-out=-b15- --hold-out=-b16- --blind=-b17-
 
 ## bench: latency figures for the checker and for the site in Chromium
 bench: bench-checker bench-browser

@@ -2,9 +2,10 @@
 corpus, and choose the levels at which they speak on batches scored by weights that
 never saw them.
 
-    python tests/train_model.py --hold-out=-b13- --hold-out=-b14- --hold-out=-b15- --hold-out=-b16- --blind=-b17- [--lang L ...] [--dry-run]
+    python tests/train_model.py --hold-out=TEXT [--hold-out=TEXT ...] [--blind=TEXT] [--lang L ...] [--dry-run]
 
-Name as held out the batches no tuning round has read (tests/corpus/README.md).
+`make train` names the batches in use. Name as held out the batches no tuning round had
+read (tests/corpus/README.md).
 
 For each language, one logistic regression per rule (standard library only) learns
 from the replies of `dev/` over the keys the checker's own analysis gives each sentence:
