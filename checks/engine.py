@@ -138,10 +138,12 @@ class Analysis:
         if new:
             have.extend(new)
             sets = self.lang.required_sets
+            sentence_met = self.sentence_met[self.tokens[i].sentence]
             for key in new:
                 self.positions.setdefault(key, []).append(self.item_of[i])
                 if key in sets:
                     self.met.update(sets[key])
+                    sentence_met.update(sets[key])
             self._dirty.add(i)
 
     def _piece(self, i: int) -> str:
@@ -150,25 +152,39 @@ class Analysis:
     def _build_stream(self) -> None:
         pieces, items, item_of = [], [], []
         positions: dict[str, list[int]] = {}    # key -> stream items that carry it
+        sets = self.lang.required_sets
+        # The required key sets each sentence meets, and each stream item's sentence
+        # (a `$` item's is the one it ends): see Pattern.one_sentence.
+        sentence_keys = [set() for _ in range(self.tokens[-1].sentence + 1 if self.tokens else 0)]
+        sentence_of: list[int] = []
         for i, token in enumerate(self.tokens):
             if i and token.sentence != self.tokens[i - 1].sentence:
                 positions.setdefault("$", []).append(len(items))
                 pieces.append(f"{TOK}{SEP}${SEP}")
                 items.append(None)
+                sentence_of.append(token.sentence - 1)
             item_of.append(len(items))
             for key in self.token_keys[i]:
                 positions.setdefault(key, []).append(len(items))
+            sentence_keys[token.sentence].update(self.token_keys[i])
             pieces.append(self._piece(i))
             items.append(i)
+            sentence_of.append(token.sentence)
         if self.tokens:                        # the last sentence ends too
             positions.setdefault("$", []).append(len(items))
             pieces.append(f"{TOK}{SEP}${SEP}")
             items.append(None)
+            sentence_of.append(self.tokens[-1].sentence)
         self.pieces, self.items, self.item_of, self.positions = pieces, items, item_of, positions
-        sets, met = self.lang.required_sets, set()     # the required key sets this text meets
-        for key in positions.keys() & sets.keys():
-            met.update(sets[key])
-        self.met = met
+        self.sentence_met, self.sentence_of = [], sentence_of
+        for keys in sentence_keys:
+            met = set()
+            for key in keys & sets.keys():
+                met.update(sets[key])
+            self.sentence_met.append(met)
+        self.met = set().union(*self.sentence_met)     # the required key sets this text meets
+        if "$" in positions and "$" in sets:           # `$` items belong to no sentence's keys
+            self.met.update(sets["$"])
         self._sorted_keys = self._reversed_keys = None
         self._dirty: set[int] = set()
         self._join()
@@ -307,8 +323,11 @@ class Analysis:
                 found.update(self._positions_of(k))
             starts = sorted(found)
         reached, offsets, stream, match = -1, self.offsets, self.stream, pattern.regex.match
+        # Within one sentence, a start needs its sentence to hold the required keys.
+        need = pattern.need if pattern.one_sentence else None
+        sentence_met, sentence_of = self.sentence_met, self.sentence_of
         for i in starts:
-            if offsets[i] < reached:
+            if offsets[i] < reached or (need and not sentence_met[sentence_of[i]].issuperset(need)):
                 continue
             m = match(stream, offsets[i])
             if m and m.end() > m.start():

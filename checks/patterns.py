@@ -55,6 +55,7 @@ def wild(key: str) -> bool:
     """Whether a first key stands for many keys (a beginning or an ending), not one."""
     return key.endswith(PREFIX) or key[1:2] == SUFFIX
 _REST = f"[^{TOK}]*"
+END_ITEM = f"{TOK}{SEP}\\${SEP}"   # the item between two sentences: only the `$` unit matches it
 MAX_SKIP = 60          # the largest {m,n} a pattern may use: keeps checking linear
 FLAGS = ("neg", "refused", "q", "cap", "first", "word")
 _LEX = re.compile(r"""
@@ -449,7 +450,7 @@ class Compiler:
         elif unit.kind == "any":
             out = f"{TOK}(?!{SEP}\\$){_flag_tests(unit.flags)}{_REST}"
         elif unit.kind == "end":
-            out = f"{TOK}{SEP}\\${SEP}"
+            out = END_ITEM
         elif unit.kind == "and":
             tests = ""
             for p, negated in unit.value:
@@ -604,6 +605,10 @@ class Pattern:
             frozenset(keys) for keys in self.required if not any(wild(k) for k in keys)))
         object.__setattr__(self, "required_split", tuple(
             split(keys) for keys in self.required if any(wild(k) for k in keys)))
+        # Without a `$` a match never crosses into the next sentence (no other unit
+        # matches the item between them), so its required keys must all be in the
+        # sentence where it starts: a start in any other sentence need not be tried.
+        object.__setattr__(self, "one_sentence", END_ITEM not in self.expression)
 
     def __getstate__(self):
         # A pickled pattern (a language's ready-read copy) compiles on first use again.

@@ -221,3 +221,32 @@ def test_a_rule_can_drop_findings_in_a_sentence_that_owns_the_fault():
     owned = replace(rule, unless_sentence=(lang.compile("our mistake"),))
     (first, _), = presence(owned, analyse(text, "en"))
     assert first > 8     # the finding in the second sentence stays
+
+
+def test_a_pattern_is_tried_only_in_sentences_that_hold_all_it_needs(monkeypatch):
+    # Without a `$` a match stays in one sentence, so a start is tried only where that
+    # sentence holds every key the pattern requires; a pattern with `$` may go on.
+    from checks import language
+
+    class Spy:
+        def __init__(self, regex):
+            self.regex, self.tried = regex, 0
+
+        def match(self, stream, pos):
+            self.tried += 1
+            return self.regex.match(stream, pos)
+
+    patterns = language("en").rule("apology-but").patterns
+    inside = next(p for p in patterns if p.source == "@apology[!neg] _{0,40} @contrast")
+    across = next(p for p in patterns if p.source == "@apology[!neg] _{0,40} $ _? @contrast")
+    assert inside.one_sentence and not across.one_sentence
+    spies = {}
+    for pattern in (inside, across):
+        spies[pattern.source] = Spy(pattern.regex)
+        monkeypatch.setitem(pattern.__dict__, "regex", spies[pattern.source])
+    text = "Sorry for the wait. We are sorry, but the van broke. Sorry again. But it is fixed."
+    analysis = analyse(text, "en")
+    assert [analysis.tokens[a].text for a, _ in analysis.matches(inside)] == ["we"]
+    assert spies[inside.source].tried == 1                 # only the sentence with "but"
+    assert [analysis.tokens[a].text for a, _ in analysis.matches(across)] == ["sorry"]
+    assert spies[across.source].tried >= 2
