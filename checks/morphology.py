@@ -46,6 +46,9 @@ class Morphology:
     min_stem: int = 2                    # a clitic is taken off only if this much remains
     suffixes: dict[str, str] = field(default_factory=dict)   # "n't" -> "not": split off, read as
     readings_of: dict[str, tuple[str, ...]] = field(default_factory=dict)  # "wo" -> ("will",)
+    # Whole words that split as a contraction does: "didnt" -> "did" + "nt", so the
+    # "did" in a pattern never meets a denial ("didnt explain" is not "did explain").
+    splits: dict[str, tuple[tuple[int, int], ...]] = field(default_factory=dict)
     # Inflection, not derivation: a word ending more than this many letters past its
     # stem ("business" -> "busi", "acceptable" -> "accept") is matched by its form only,
     # so it does not meet "busy" or "accepted". None: no limit.
@@ -85,6 +88,8 @@ class Morphology:
 
     def split(self, word: str) -> list[tuple[int, int]]:
         """(start, end) of the parts a word splits into: "don't" -> "do", "n't"."""
+        if word in self.splits:
+            return list(self.splits[word])
         for suffix in self.suffixes:
             if word.endswith(suffix) and len(word) > len(suffix):
                 cut = len(word) - len(suffix)

@@ -150,10 +150,16 @@ class _Parser:
     def seq(self):
         items = []
         while self.peek() not in (None, "close", "bar"):
-            items.append(self.item())
+            item = self.item()
+            # a word that splits ("don't", "cannot") is its parts in a row, not a group
+            items.extend(item.items if isinstance(item, Seq) and self._split_word(item) else (item,))
         if not items:
             raise PatternError("an empty alternative or group")
         return items[0] if len(items) == 1 else Seq(tuple(items))
+
+    @staticmethod
+    def _split_word(node) -> bool:
+        return all(isinstance(u, Unit) and u.kind == "word" for u in node.items)
 
     def item(self):
         node = self.atom()

@@ -346,12 +346,24 @@ def catalogue() -> dict[str, dict]:
     return rules
 
 
+def _split_parts(word: str, parts: str, where: str) -> tuple[tuple[int, int], ...]:
+    """splits = { didnt = "did nt" }: where the word splits, checked to spell the word."""
+    if not isinstance(parts, str) or "".join(parts.split()) != word or len(parts.split()) < 2:
+        raise RuleDataError(f"{where}: splits: {word!r} = {parts!r} must spell the word "
+                            "again with spaces where it splits (didnt = \"did nt\")")
+    out, start = [], 0
+    for part in parts.split():
+        out.append((start, start + len(part)))
+        start += len(part)
+    return tuple(out)
+
+
 def _settings(data: dict, filename: str) -> tuple[Morphology, Sentences, int, int, frozenset[str]]:
     where = f"{filename}: [language]"
     table = data.get("language")
     if not isinstance(table, dict):
         raise RuleDataError(f"{where} is missing")
-    known = {"stemmer", "stem_reach", "stem_endings", "stem_min", "clitics", "min_stem", "suffixes", "readings", "abbreviations",
+    known = {"stemmer", "stem_reach", "stem_endings", "stem_min", "clitics", "min_stem", "suffixes", "splits", "readings", "abbreviations",
              "number_abbreviations", "question_marks", "ordinal_dot", "negation_window",
              "negation_window_back", "scope_keeps"}
     unknown = set(table) - known
@@ -367,6 +379,7 @@ def _settings(data: dict, filename: str) -> tuple[Morphology, Sentences, int, in
             min_stem=int(table.get("min_stem", 2)),
             suffixes={fold(k): fold(v) for k, v in table.get("suffixes", {}).items()},
             readings_of={fold(k): tuple(fold(x) for x in v) for k, v in table.get("readings", {}).items()},
+            splits={fold(k): _split_parts(fold(k), fold(v), where) for k, v in table.get("splits", {}).items()},
         )
     except (ImportError, AttributeError) as exc:
         raise RuleDataError(f"{where}: stemmer {table.get('stemmer')!r}: {exc}") from None

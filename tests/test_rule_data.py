@@ -159,6 +159,12 @@ def test_an_unknown_stemmer_is_named(data_copy):
         checks.language("en")
 
 
+def test_a_split_that_does_not_spell_its_word_is_named(data_copy):
+    edit(data_copy / "rules" / "en.toml", 'didnt = "did nt"', 'didnt = "did not"')
+    with pytest.raises(RuleDataError, match="rules/en.toml: \\[language\\]: splits: 'didnt' = 'did not' must spell"):
+        checks.language("en")
+
+
 def test_too_few_examples_is_an_error(data_copy):
     path = data_copy / "rules" / "en.toml"
     text = path.read_text(encoding="utf-8")

@@ -68,6 +68,20 @@ def test_readings_take_clitics_off_and_read_contractions():
     assert english.stem("refunded") == english.stem("refunds") == "refund"
 
 
+def test_a_contraction_without_its_apostrophe_splits_as_the_contraction_does():
+    # "didnt" is "did" + "nt" (not), as "didn't" is "did" + "n't": a pattern's "did"
+    # meets neither, where a single token read as both "did" and "not" met both.
+    from checks import language
+    english = Morphology(splits={"didnt": ((0, 3), (3, 5))}, readings_of={"nt": ("not",)})
+    assert english.split("didnt") == [(0, 3), (3, 5)] and english.readings("nt") == ("nt", "not")
+    en = language("en")
+    did_explain, did_not_explain = en.compile("did explain"), en.compile("did not explain")
+    for text in ("The guide didnt explain it.", "The guide didn't explain it."):
+        assert not analyse(text, "en").matches(did_explain)
+        assert analyse(text, "en").matches(did_not_explain)
+    assert analyse("The guide did explain it.", "en").matches(did_explain)
+
+
 def tags_of(text: str, word: str) -> set[str]:
     a = analyse(text, "en")
     i = next(i for i, t in enumerate(a.tokens) if t.text == word)
