@@ -348,11 +348,12 @@ def catalogue() -> dict[str, dict]:
 
 def _split_parts(word: str, parts: str, where: str) -> tuple[tuple[int, int], ...]:
     """splits = { didnt = "did nt" }: where the word splits, checked to spell the word."""
-    if not isinstance(parts, str) or "".join(parts.split()) != word or len(parts.split()) < 2:
+    pieces = parts.split() if isinstance(parts, str) else []
+    if "".join(pieces) != word or len(pieces) < 2:
         raise RuleDataError(f"{where}: splits: {word!r} = {parts!r} must spell the word "
                             "again with spaces where it splits (didnt = \"did nt\")")
     out, start = [], 0
-    for part in parts.split():
+    for part in pieces:
         out.append((start, start + len(part)))
         start += len(part)
     return tuple(out)
