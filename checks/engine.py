@@ -242,7 +242,7 @@ class Analysis:
                 window = lang.negation_window if forward else lang.negation_window_back
                 words = 0
                 while 0 <= k < len(tokens) and tokens[k].sentence == tokens[i].sentence:
-                    if not tokens[k].word and tokens[k].text not in lang.scope_keeps:
+                    if not tokens[k].word and (tokens[k].text not in lang.scope_keeps or self._spaced(tokens[k])):
                         break
                     if "@scope_break" in tags[k] or "&scope_break" in tags[k]:
                         break
@@ -251,6 +251,13 @@ class Analysis:
                         break
                     flags[k].update(marks)
                     k += step
+
+    def _spaced(self, token) -> bool:
+        """Typed with white space on both sides: a dash between clauses ("without
+        noticing - my apologies"), not a hyphen inside a word group."""
+        text = self.doc.text
+        return (token.start > 0 and text[token.start - 1].isspace()
+                and token.end < len(text) and text[token.end].isspace())
 
     def _questions(self, tags, flags, questions) -> None:
         tokens = self.tokens
