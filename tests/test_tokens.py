@@ -96,6 +96,10 @@ def tags_of(text: str, word: str) -> set[str]:
     ("I'm sorry we didn't call, so I have refunded you.", "refunded", set()),
     ("I cannot apologise enough for the wait.", "apologise", set()),
     ("We won't be able to issue a replacement.", "replacement", {"#neg", "#refused"}),
+    # a dash between clauses ends the reach; a hyphen inside a word group does not
+    ("We moved you without noticing — my apologies for that.", "apologies", set()),
+    ("We moved you without noticing - my apologies for that.", "apologies", set()),
+    ("We can't offer a same-day refund.", "refund", {"#neg", "#refused"}),
 ])
 def test_negation_reaches_what_it_denies_and_no_further(text, word, tags):
     assert tags_of(text, word) & {"#neg", "#refused"} == tags
