@@ -411,14 +411,26 @@ class Analysis:
                 out.append(((words[0], end), keys))
         return out
 
-    def silenced(self, rule_id: str, found: tuple[int, int]) -> frozenset[str] | None:
+    def silenced(self, rule_id: str, found: tuple[int, int], level: str = "silent_below") -> frozenset[str] | None:
         """When every sentence a pattern match touches scores below the rule's
-        silent_below, the keys of the one that scored highest; otherwise None."""
+        silent_below (or the level named), the keys of the one that scored highest;
+        otherwise None."""
         weights = self.lang.model[rule_id]
         touched = [keys for first, end, keys in self.sentence_features() if first < found[1] and found[0] < end]
-        if touched and all(weights.silences(keys) for keys in touched):
+        if touched and all(weights.below(keys, getattr(weights, level)) for keys in touched):
             return max(touched, key=weights.logit)
         return None
+
+    def lone_doubted(self, rule: Rule, found: list[tuple[int, int]]) -> list[frozenset[str]] | None:
+        """When every sentence a presence rule's findings (token ranges) touch scores
+        below the rule's lone_below (doubted enough to drop them if they are the
+        reply's only error): the keys of the highest-scoring sentence of each;
+        otherwise None."""
+        weights = self.lang.model.get(rule.id)
+        if not found or weights is None or weights.lone_below is None:
+            return None
+        keys = [self.silenced(rule.id, r, "lone_below") for r in found]
+        return None if any(k is None for k in keys) else keys
 
     def span(self, tokens: tuple[int, int]) -> tuple[int, int]:
         """Offsets in the text as typed of a token range."""
@@ -520,6 +532,24 @@ def rules_and_key_terms(lang: str, scenario: str | None = None):
     return rules, rules.key_terms(scenario)
 
 
+def lone_error(findings: list[Finding]) -> str | None:
+    """The rule of the reply's only error, when exactly one rule reports errors."""
+    errors = {f.rule for f in findings if f.severity == "error"}
+    return next(iter(errors)) if len(errors) == 1 else None
+
+
+def lone_doubt_dropped(findings: list[Finding], lang: Language, analysis: Analysis) -> list[Finding]:
+    """The findings without those of a presence rule that is the reply's only error
+    when the weights doubt every sentence it touches (the rule's lone_below)."""
+    rule_id = lone_error(findings)
+    rule = lang.rule(rule_id) if rule_id is not None else None
+    if rule is None or rule.kind != "presence" or rule_id not in lang.model:
+        return findings
+    if analysis.lone_doubted(rule, presence(rule, analysis)) is None:
+        return findings
+    return [f for f in findings if f.rule != rule_id]
+
+
 def check(text: str, lang: str, scenario: str | None = None) -> Report:
     """Check a learner's reply against every rule of its language."""
     rules, key_terms = rules_and_key_terms(lang, scenario)
@@ -530,7 +560,8 @@ def check(text: str, lang: str, scenario: str | None = None) -> Report:
     if len(text) > MAX_CHARS:
         raise CheckInputError(f"the text has {len(text)} characters; the limit is {MAX_CHARS}")
     analysis = Analysis(text, rules)
-    findings = [f for rule in rules.rules for f in run_rule(rule, rules, analysis, key_terms)]
+    findings = lone_doubt_dropped([f for rule in rules.rules for f in run_rule(rule, rules, analysis, key_terms)],
+                                  rules, analysis)
     findings.sort(key=Finding.sort_key)
     return Report(
         lang=lang, scenario=scenario,
@@ -589,6 +620,15 @@ def _rule_matches(rule: Rule, analysis: Analysis) -> list[str]:
                     start, end = analysis.span(r)
                     out.append(f"   learned         {weights.score(keys):.2f} (silent below {weights.silent_below:.2f})"
                                f" -> silences {analysis.doc.original[start:end]!r}  [{top_keys(keys, 1)}]")
+        if rule.kind == "presence" and weights.lone_below is not None:
+            doubted = analysis.lone_doubted(rule, presence(rule, analysis))
+            if doubted is not None:
+                keys = max(doubted, key=weights.logit)
+                alone = lone_error([f for r in analysis.lang.rules for f in run_rule(r, analysis.lang, analysis)])
+                what = ("drops its findings: the reply's only error" if alone == rule.id
+                        else "keeps its findings: not the reply's only error")
+                out.append(f"   learned         {weights.score(keys):.2f} (alone below {weights.lone_below:.2f})"
+                           f" -> {what}  [{top_keys(keys, 1)}]")
         return out
 
     def top_keys(keys, sign: int) -> str:

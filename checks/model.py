@@ -12,6 +12,10 @@ chosen on batches the weights were not trained on:
 - a presence rule's pattern match is silenced when every sentence it touches scores
   below the rule's `silent_below`: the weights are all but sure the sentence is
   innocent (a rule that cannot be right should not speak);
+- a presence rule's findings that would be the reply's only error are dropped when
+  every sentence they touch scores below the rule's `lone_below`: on replies met for
+  the first time, a lone finding the weights doubt was far more often a good reply
+  told it fails than harm caught (`tests/corpus/first-contact/`);
 - an absence rule (`fix-missing`, say) is met when the patterns found nothing but the
   reply's score that the requirement is there reaches its threshold.
 
@@ -27,18 +31,21 @@ from dataclasses import dataclass
 # readings are left out: stems cover them, and fewer keys generalise better).
 _READ = ("~", "@")
 _FLAGS = ("#neg", "#refused", "#q")
+_LEVELS = ("threshold", "silent_below", "lone_below")
 
 
 @dataclass(frozen=True)
 class Weights:
     """One rule's learned weights: the score is the logistic of bias + the weights
     of the keys present. At or above `threshold` the model speaks (None: it never
-    adds); below `silent_below` it silences a presence rule's pattern match (None:
-    it never does)."""
+    adds); below `silent_below` it silences a presence rule's pattern match, below
+    `lone_below` a finding that would be the reply's only error (None: it never
+    does)."""
     bias: float
     threshold: float | None
     weights: dict[str, float]
     silent_below: float | None = None
+    lone_below: float | None = None
 
     def logit(self, features) -> float:
         # fsum: the same sum whatever order a set gives the keys in (CPython, Pyodide)
@@ -53,9 +60,9 @@ class Weights:
         """score >= threshold, without the exponential (a check asks this often)."""
         return self.threshold is not None and self.logit(features) >= _logit(self.threshold)
 
-    def silences(self, features) -> bool:
-        """score < silent_below: sure enough the sentence is innocent."""
-        return self.silent_below is not None and self.logit(features) < _logit(self.silent_below)
+    def below(self, features, level: float | None) -> bool:
+        """score < level (never, when the level is None)."""
+        return level is not None and self.logit(features) < _logit(level)
 
 
 def _logit(p: float) -> float:
@@ -113,17 +120,17 @@ def read_model(text: str, where: str, kinds: dict[str, str]) -> dict[str, Weight
         try:
             bias = float(entry["bias"])
             weights = {str(k): float(v) for k, v in entry["weights"].items()}
-            levels = {name: None if entry.get(name) is None else float(entry[name])
-                      for name in ("threshold", "silent_below")}
+            levels = {name: None if entry.get(name) is None else float(entry[name]) for name in _LEVELS}
         except (KeyError, TypeError, ValueError, AttributeError):
-            raise ValueError(f"{where}: rule '{rule_id}' needs bias, weights and a threshold or"
-                             f" silent_below (numbers)") from None
-        if levels == {"threshold": None, "silent_below": None}:
-            raise ValueError(f"{where}: rule '{rule_id}' needs a threshold, a silent_below or both")
+            raise ValueError(f"{where}: rule '{rule_id}' needs bias, weights and a threshold,"
+                             f" silent_below or lone_below (numbers)") from None
+        if all(level is None for level in levels.values()):
+            raise ValueError(f"{where}: rule '{rule_id}' needs a threshold, a silent_below or a lone_below")
         for name, level in levels.items():
             if level is not None and not 0.0 < level < 1.0:
                 raise ValueError(f"{where}: rule '{rule_id}': {name} must be between 0 and 1")
-        if levels["silent_below"] is not None and kinds[rule_id] != "presence":
-            raise ValueError(f"{where}: rule '{rule_id}': only a presence rule's matches can be silenced")
-        out[rule_id] = Weights(bias, levels["threshold"], weights, levels["silent_below"])
+        for name in ("silent_below", "lone_below"):
+            if levels[name] is not None and kinds[rule_id] != "presence":
+                raise ValueError(f"{where}: rule '{rule_id}': only a presence rule's findings can be silenced ({name})")
+        out[rule_id] = Weights(bias, levels["threshold"], weights, levels["silent_below"], levels["lone_below"])
     return out

@@ -14,6 +14,7 @@ LABELLED = [r for r in checks.catalogue() if r not in ("too-long", "problem-unna
 PRESENCE = {r for r, m in checks.catalogue().items() if m["kind"] == "presence"}
 FILES = sorted(p for split in ("dev", "test") for p in (CORPUS / split).glob("*.toml"))
 PHRASES = sorted((CORPUS / "phrases").glob("*.toml"))
+FIRST_CONTACT = sorted((CORPUS / "first-contact").glob("*.json"))
 
 
 def test_every_language_has_both_splits():
@@ -89,3 +90,44 @@ def test_a_second_readers_clear_changes_are_the_labels(path):
             assert reply["fires"] == change["fires"], change["id"]
             assert reply.get("evidence", {}) == change.get("evidence", {}), change["id"]
         assert change["reason"].strip(), change["id"]
+
+
+@pytest.mark.parametrize("path", FIRST_CONTACT, ids=[p.name for p in FIRST_CONTACT])
+def test_a_first_contact_record_names_dev_replies_and_catalogue_rules(path):
+    """What the checker said to a batch when it first met it (tests/first_contact.py):
+    every reply of the batch in dev, each finding a catalogue rule with a span inside
+    the text for a presence rule and none for an absence rule."""
+    import json
+    data = json.loads(path.read_text(encoding="utf-8"))
+    assert path.stem == data["batch"].strip("-") and data["commit"]
+    texts = {r["id"]: r["text"] for p in FILES if p.parent.name == "dev"
+             for r in tomllib.loads(p.read_text(encoding="utf-8"))["reply"] if data["batch"] in r["id"]}
+    assert set(data["said"]) == set(texts)
+    for reply_id, findings in data["said"].items():
+        for rule, start, end in findings:
+            assert checks.catalogue()[rule]["severity"] == "error", (reply_id, rule)
+            if rule in PRESENCE:
+                assert 0 <= start < end <= len(texts[reply_id]), (reply_id, rule)
+            else:
+                assert start is None and end is None, (reply_id, rule)
+
+
+def test_first_contact_records_what_the_checker_says(tmp_path):
+    """tests/first_contact.py on the working tree: the error findings of checks.check,
+    one reply to a line, read back as JSON."""
+    import json
+    import sys
+    sys.path.insert(0, str(ROOT / "tests"))
+    import first_contact
+    (tmp_path / "dev").mkdir()
+    texts = {"en": "You should have read the label. Nothing we can do.", "el": "Συγγνώμη.",
+             "ar": "نعتذر.", "et": "Vabandame.", "he": "סליחה."}
+    for lang, text in texts.items():
+        (tmp_path / "dev" / f"{lang}.toml").write_text(
+            f'[[reply]]\nid = "{lang}-bx-001"\ntext = """{text}"""\n', encoding="utf-8")
+    data = first_contact.record("-bx-", None, tmp_path)
+    assert json.loads(first_contact.dumps(data)) == data
+    for lang, text in texts.items():
+        expected = [[f.rule, f.start, f.end] for f in checks.check(text, lang).findings if f.severity == "error"]
+        assert data["said"][f"{lang}-bx-001"] == expected
+    assert {"blame-customer", "refusal"} <= {rule for rule, _, _ in data["said"]["en-bx-001"]}

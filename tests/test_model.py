@@ -128,12 +128,15 @@ def test_features_are_per_sentence_and_mark_negation_and_questions():
     ('{"about": 1}', "needs a 'rules' table"),
     ('{"rules": {"no-such-rule": {"bias": 0, "threshold": 0.5, "weights": {}}}}', "'no-such-rule' is not a presence or absence rule"),
     ('{"rules": {"too-long": {"bias": 0, "threshold": 0.5, "weights": {}}}}', "'too-long' is not a presence or absence rule"),
-    ('{"rules": {"refusal": {"threshold": 0.5, "weights": {}}}}', "needs bias, weights and a threshold or silent_below"),
-    ('{"rules": {"refusal": {"bias": 0, "weights": {}}}}', "needs a threshold, a silent_below or both"),
+    ('{"rules": {"refusal": {"threshold": 0.5, "weights": {}}}}', "needs bias, weights and a threshold, silent_below or lone_below"),
+    ('{"rules": {"refusal": {"bias": 0, "weights": {}}}}', "needs a threshold, a silent_below or a lone_below"),
     ('{"rules": {"refusal": {"bias": 0, "threshold": 1.5, "weights": {}}}}', "threshold must be between 0 and 1"),
     ('{"rules": {"refusal": {"bias": 0, "silent_below": 0, "weights": {}}}}', "silent_below must be between 0 and 1"),
     ('{"rules": {"fix-missing": {"bias": 0, "threshold": 0.5, "silent_below": 0.05, "weights": {}}}}',
-     "only a presence rule's matches can be silenced"),
+     r"only a presence rule's findings can be silenced \(silent_below\)"),
+    ('{"rules": {"refusal": {"bias": 0, "lone_below": 1, "weights": {}}}}', "lone_below must be between 0 and 1"),
+    ('{"rules": {"ask-missing": {"bias": 0, "lone_below": 0.2, "weights": {}}}}',
+     r"only a presence rule's findings can be silenced \(lone_below\)"),
 ])
 def test_a_malformed_model_file_is_named(text, message):
     with pytest.raises(ValueError, match=message) as err:
@@ -161,6 +164,10 @@ def test_a_shipped_model_names_how_it_was_trained(lang):
                 assert entry[record]["right"] > 2 * entry[record]["wrong"], (rule_id, record)
         assert ("threshold" in entry) == ("held_out" in entry), rule_id
         assert ("silent_below" in entry) == ("held_out_silenced" in entry), rule_id
+        assert ("lone_below" in entry) == ("first_contact_alone" in entry), rule_id
+        if "first_contact_alone" in entry:
+            record = entry["first_contact_alone"]
+            assert record["right"] >= 2 * record["wrong"] and record["right"] > 0, rule_id
 
 
 def test_explain_shows_a_learned_decision_and_the_keys_behind_it(learned):
@@ -179,3 +186,37 @@ def test_explain_shows_a_silenced_match_and_the_keys_against_it(learned):
     shown = explain(analyse("I'm sorry. You should have read the label.", "en"))
     assert ("learned         0.00 (silent below 0.05) -> silences 'You should have'"
             "  [~label -10.00, ~read -0.50]") in shown
+
+
+# A complete reply whose only error is one blame finding, and the same reply without
+# its apology (two errors: the blame finding is then not alone).
+COMPLETE = ("I'm so sorry. You should have read the label more carefully. I have refunded the delivery"
+            " fee today. Would a call on Friday suit you? I will ring you then to check all is well.")
+UNAPOLOGETIC = COMPLETE.replace("I'm so sorry. ", "")
+
+
+def test_a_lone_finding_the_weights_doubt_is_dropped_and_the_reply_passes(learned):
+    blamed = {f.rule for f in checks.check(COMPLETE, "en").findings if f.severity == "error"}
+    assert blamed == {"blame-customer"}, blamed
+    learned["blame-customer"] = Weights(bias=0.0, threshold=None, weights={"~label": -2.0}, lone_below=0.3)
+    report = checks.check(COMPLETE, "en")
+    assert report.passed and "blame-customer" not in {f.rule for f in report.findings}
+
+
+def test_a_doubted_finding_that_is_not_the_only_error_still_speaks(learned):
+    learned["blame-customer"] = Weights(bias=0.0, threshold=None, weights={"~label": -2.0}, lone_below=0.3)
+    errors = {f.rule for f in checks.check(UNAPOLOGETIC, "en").findings if f.severity == "error"}
+    assert {"blame-customer", "apology-missing"} <= errors
+
+
+def test_a_lone_finding_the_weights_do_not_doubt_still_speaks(learned):
+    learned["blame-customer"] = Weights(bias=0.0, threshold=None, weights={"~label": -0.5}, lone_below=0.3)
+    assert not checks.check(COMPLETE, "en").passed
+
+
+def test_explain_shows_a_lone_finding_dropped_and_why(learned):
+    from checks.engine import analyse, explain
+    learned["blame-customer"] = Weights(bias=0.0, threshold=None, weights={"~label": -2.0}, lone_below=0.3)
+    assert ("learned         0.12 (alone below 0.30) -> drops its findings: the reply's only error  [~label -2.00]"
+            in explain(analyse(COMPLETE, "en")))
+    assert "-> keeps its findings: not the reply's only error" in explain(analyse(UNAPOLOGETIC, "en"))

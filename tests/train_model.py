@@ -30,8 +30,12 @@ each held-out batch alone (a rule that helped one batch a lot and harmed the oth
 not generalise; ties go to the higher threshold). A presence rule's level for
 silencing its patterns' findings (0.01 to 0.10: a finding whose sentences all score
 below it is dropped) is chosen the same way, below the score of every finding the
-tests assert. A rule with neither is left out, and its patterns alone decide. The
-weights shipped learn from every batch of `dev/`. A batch named with --blind is not
+tests assert. An error rule's level for dropping a finding that would be the reply's
+only error (`lone_below`) is chosen the same way, but on what the checker said to each
+batch the first time it met it (tests/corpus/first-contact/, tests/first_contact.py),
+each scored by weights trained without that batch: a good reply so told it fails is a
+gain, a bad one let through a loss. A rule with none of the three is left out, and its
+patterns alone decide. The weights shipped learn from every batch of `dev/`. A batch named with --blind is not
 read at all (kept to measure the weights on, as the test split is); the test split is
 never read.
 
@@ -70,6 +74,12 @@ THRESHOLDS = tuple(round(0.5 + 0.05 * k, 2) for k in range(10))
 # Levels under which a presence rule's pattern match may be silenced: only where the
 # weights are all but sure the sentence is innocent.
 SILENT_BELOW = (0.01, 0.02, 0.03, 0.05, 0.08, 0.1)
+# Levels under which a finding that would be the reply's only error is dropped. They
+# are chosen on what the checker said to each batch when it first met it
+# (tests/corpus/first-contact/): once audited, a batch no longer shows the false alarms
+# that fresh text brings, so its present findings would choose nothing.
+LONE_BELOW = (0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5)
+FIRST_CONTACT = ROOT / "tests" / "corpus" / "first-contact"
 LOSS_WEIGHT = 2
 # Training: L2-penalised logistic regression by full-batch AdaGrad over the keys seen
 # in at least MIN_SEEN training examples (rarer ones only memorise); weights are kept
@@ -282,6 +292,49 @@ def choose_silence(reads: list[Read], rule: str, scored_by: dict[str, Weights], 
                       lambda level: [(batch, not truth) for truth, m, batch in rows if m < level], batches)
 
 
+@lru_cache(maxsize=None)
+def first_contact() -> dict[str, tuple[str, dict]]:
+    """Each recorded batch's id text -> what the checker said to it when it first met
+    it (reply id -> error findings as [rule, start, end])."""
+    out = {}
+    for path in sorted(FIRST_CONTACT.glob("*.json")):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        out[data["batch"]] = data["said"]
+    return out
+
+
+def lone_error_by_patterns(read: Read, lang) -> str | None:
+    """The rule of a text's only error by the patterns alone, if exactly one rule has one."""
+    errors = {rule.id for rule in lang.rules if rule.severity == "error" and (
+        (rule.kind == "presence" and presence(rule, read.analysis)) or (rule.kind == "absence" and absent(rule, read.analysis)))}
+    return next(iter(errors)) if len(errors) == 1 else None
+
+
+def choose_lone(reads: list[Read], rule: str, scored_by: dict[str, Weights], shipped: Weights, lang):
+    """The level under which a finding that was a reply's only error at first contact
+    is dropped, with the best gains - 2 x losses over the recorded batches (each scored
+    by the weights trained without it), no worse than even on any one of them, and
+    below the score the shipped weights give every asserted text whose only error the
+    rule must be; or None."""
+    rule_data = lang.rule(rule)
+    errors = {r.id for r in lang.rules if r.severity == "error"}
+    ceiling = min((m for read, _, _, must_fire in asserted_texts(lang)
+                   if rule in must_fire and lone_error_by_patterns(read, lang) == rule
+                   for m in [highest_match_score(read, rule_data, shipped)] if m is not None), default=1.0)
+    rows = []       # per reply whose only error at first contact was this rule: batch, good?, score
+    for batch, said in first_contact().items():
+        for r in reads:
+            found = said.get(r.reply["id"])
+            if not found or {f[0] for f in found} != {rule}:
+                continue
+            touched = [scored_by[batch].score(keys) for first, end, keys in r.sentences
+                       for a, b in [r.sentence_span(first, end)] if any(a < y and x < b for _, x, y in found)]
+            if touched:
+                rows.append((batch, not (errors & set(r.reply["fires"])), max(touched)))
+    return best_level([level for level in LONE_BELOW if level <= ceiling],
+                      lambda level: [(batch, good) for batch, good, m in rows if m < level], list(first_contact()))
+
+
 def best_level(levels, changes, batches: list[str]):
     """Of the levels (the most cautious first, which wins a tie), the one whose
     changes (batch, turned right?) score best as gains - 2 x losses, if above zero and
@@ -324,7 +377,15 @@ def train_language(code: str, hold_out: list[str], blind: list[str] = ()) -> dic
                 scored_by[batch] = Weights(b, None, w)
             best = choose_threshold(held, rule, scored_by, shipped, lang, hold_out)
             quiet = choose_silence(held, rule, scored_by, shipped, lang, hold_out) if rule in FIND else None
-            if best is None and quiet is None:
+            lone = None
+            if rule in FIND and lang.rule(rule).severity == "error":
+                for batch in first_contact():
+                    if batch not in scored_by and batch not in blind:
+                        b, w = fit(training_examples([r for r in reads if batch not in r.reply["id"]] + examples, rule))
+                        scored_by[batch] = Weights(b, None, w)
+                recorded = [r for r in reads if any(b in r.reply["id"] for b in first_contact())]
+                lone = choose_lone(recorded, rule, scored_by, shipped, lang)
+            if best is None and quiet is None and lone is None:
                 print(f"  {code} {rule:<16} left out (no level gains more than it loses)")
                 continue
             entry = {"bias": round(bias, 2)}
@@ -338,6 +399,11 @@ def train_language(code: str, hold_out: list[str], blind: list[str] = ()) -> dic
                 print(f"  {code} {rule:<16} silent below {level:.2f}: held-out replies turned right {gains},"
                       f" wrong {losses}")
                 entry.update(silent_below=level, held_out_silenced={"right": gains, "wrong": losses})
+            if lone is not None:
+                _, level, gains, losses = lone
+                print(f"  {code} {rule:<16} alone below {level:.2f}: first-contact replies turned right {gains},"
+                      f" wrong {losses}")
+                entry.update(lone_below=level, first_contact_alone={"right": gains, "wrong": losses})
             rules[rule] = {**entry, "weights": weights}
     finally:
         object.__setattr__(lang, "model", saved_model)
