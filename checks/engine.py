@@ -411,13 +411,17 @@ class Analysis:
                 out.append(((words[0], end), keys))
         return out
 
-    def silenced(self, rule_id: str, found: tuple[int, int], level: str = "silent_below") -> frozenset[str] | None:
+    def silenced(self, rule_id: str, found: tuple[int, int]) -> frozenset[str] | None:
         """When every sentence a pattern match touches scores below the rule's
-        silent_below (or the level named), the keys of the one that scored highest;
-        otherwise None."""
+        silent_below, the keys of the one that scored highest; otherwise None."""
         weights = self.lang.model[rule_id]
+        return self._all_below(weights, found, weights.silent_below)
+
+    def _all_below(self, weights, found: tuple[int, int], level: float | None) -> frozenset[str] | None:
+        """When every sentence a token range touches scores below the level, the keys
+        of the one that scored highest; otherwise None."""
         touched = [keys for first, end, keys in self.sentence_features() if first < found[1] and found[0] < end]
-        if touched and all(weights.below(keys, getattr(weights, level)) for keys in touched):
+        if touched and all(weights.below(keys, level) for keys in touched):
             return max(touched, key=weights.logit)
         return None
 
@@ -429,7 +433,7 @@ class Analysis:
         weights = self.lang.model.get(rule.id)
         if not found or weights is None or weights.lone_below is None:
             return None
-        keys = [self.silenced(rule.id, r, "lone_below") for r in found]
+        keys = [self._all_below(weights, r, weights.lone_below) for r in found]
         return None if any(k is None for k in keys) else keys
 
     def span(self, tokens: tuple[int, int]) -> tuple[int, int]:
@@ -543,7 +547,7 @@ def lone_doubt_dropped(findings: list[Finding], lang: Language, analysis: Analys
     when the weights doubt every sentence it touches (the rule's lone_below)."""
     rule_id = lone_error(findings)
     rule = lang.rule(rule_id) if rule_id is not None else None
-    if rule is None or rule.kind != "presence" or rule_id not in lang.model:
+    if rule is None or rule.kind != "presence":
         return findings
     if analysis.lone_doubted(rule, presence(rule, analysis)) is None:
         return findings
@@ -579,14 +583,16 @@ def explain(analysis: Analysis) -> str:
         extra = list(token.readings[1:]) + ["~" + s for s in token.stems if s not in token.readings]
         lines.append(f"{token.sentence:>2} {token.text:<16} {'/'.join(extra):<24} {tags}")
     lines.append("")
+    alone = lone_error([f for r in analysis.lang.rules for f in run_rule(r, analysis.lang, analysis)])
     for rule in analysis.lang.rules:
-        lines.extend(_rule_matches(rule, analysis))
+        lines.extend(_rule_matches(rule, analysis, alone))
     return "\n".join(lines)
 
 
-def _rule_matches(rule: Rule, analysis: Analysis) -> list[str]:
+def _rule_matches(rule: Rule, analysis: Analysis, alone: str | None) -> list[str]:
     """Which of a rule's patterns and antipatterns match, and where: an editor sees
-    which entry met an absence rule, or which antipattern silenced a finding."""
+    which entry met an absence rule, or which antipattern silenced a finding (alone:
+    the rule of the reply's only error before the learned layer drops a lone one)."""
     def shown(source: str) -> str:
         return source if len(source) <= 90 else source[:89] + "…"
 
@@ -624,7 +630,6 @@ def _rule_matches(rule: Rule, analysis: Analysis) -> list[str]:
             doubted = analysis.lone_doubted(rule, presence(rule, analysis))
             if doubted is not None:
                 keys = max(doubted, key=weights.logit)
-                alone = lone_error([f for r in analysis.lang.rules for f in run_rule(r, analysis.lang, analysis)])
                 what = ("drops its findings: the reply's only error" if alone == rule.id
                         else "keeps its findings: not the reply's only error")
                 out.append(f"   learned         {weights.score(keys):.2f} (alone below {weights.lone_below:.2f})"

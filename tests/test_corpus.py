@@ -116,9 +116,7 @@ def test_first_contact_records_what_the_checker_says(tmp_path):
     """tests/first_contact.py on the working tree: the error findings of checks.check,
     one reply to a line, read back as JSON."""
     import json
-    import sys
-    sys.path.insert(0, str(ROOT / "tests"))
-    import first_contact
+    import first_contact        # tests/ is on the path (conftest.py)
     (tmp_path / "dev").mkdir()
     texts = {"en": "You should have read the label. Nothing we can do.", "el": "Συγγνώμη.",
              "ar": "نعتذر.", "et": "Vabandame.", "he": "סליחה."}

@@ -57,7 +57,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
 from accuracy import CORPUS, load  # noqa: E402
-from checks.engine import Analysis, absent, presence  # noqa: E402
+from checks.engine import Analysis, absent, lone_error, presence, run_rule  # noqa: E402
 from checks.model import Weights  # noqa: E402
 from checks.rules import LANGUAGES, language, model_path  # noqa: E402
 
@@ -293,7 +293,7 @@ def choose_silence(reads: list[Read], rule: str, scored_by: dict[str, Weights], 
 
 
 @lru_cache(maxsize=None)
-def first_contact() -> dict[str, tuple[str, dict]]:
+def first_contact() -> dict[str, dict[str, list]]:
     """Each recorded batch's id text -> what the checker said to it when it first met
     it (reply id -> error findings as [rule, start, end])."""
     out = {}
@@ -301,13 +301,6 @@ def first_contact() -> dict[str, tuple[str, dict]]:
         data = json.loads(path.read_text(encoding="utf-8"))
         out[data["batch"]] = data["said"]
     return out
-
-
-def lone_error_by_patterns(read: Read, lang) -> str | None:
-    """The rule of a text's only error by the patterns alone, if exactly one rule has one."""
-    errors = {rule.id for rule in lang.rules if rule.severity == "error" and (
-        (rule.kind == "presence" and presence(rule, read.analysis)) or (rule.kind == "absence" and absent(rule, read.analysis)))}
-    return next(iter(errors)) if len(errors) == 1 else None
 
 
 def choose_lone(reads: list[Read], rule: str, scored_by: dict[str, Weights], shipped: Weights, lang):
@@ -319,7 +312,7 @@ def choose_lone(reads: list[Read], rule: str, scored_by: dict[str, Weights], shi
     rule_data = lang.rule(rule)
     errors = {r.id for r in lang.rules if r.severity == "error"}
     ceiling = min((m for read, _, _, must_fire in asserted_texts(lang)
-                   if rule in must_fire and lone_error_by_patterns(read, lang) == rule
+                   if rule in must_fire and lone_error([f for r in lang.rules for f in run_rule(r, lang, read.analysis)]) == rule
                    for m in [highest_match_score(read, rule_data, shipped)] if m is not None), default=1.0)
     rows = []       # per reply whose only error at first contact was this rule: batch, good?, score
     for batch, said in first_contact().items():
@@ -333,6 +326,12 @@ def choose_lone(reads: list[Read], rule: str, scored_by: dict[str, Weights], shi
                 rows.append((batch, not (errors & set(r.reply["fires"])), max(touched)))
     return best_level([level for level in LONE_BELOW if level <= ceiling],
                       lambda level: [(batch, good) for batch, good, m in rows if m < level], list(first_contact()))
+
+
+def trained_without(batch: str, reads: list[Read], examples: list[Read], rule: str) -> Weights:
+    """Weights for a rule learned from everything but one batch (cross-fitting)."""
+    bias, weights = fit(training_examples([r for r in reads if batch not in r.reply["id"]] + examples, rule))
+    return Weights(bias, None, weights)
 
 
 def best_level(levels, changes, batches: list[str]):
@@ -371,20 +370,14 @@ def train_language(code: str, hold_out: list[str], blind: list[str] = ()) -> dic
             # Cross-fitting: each held-out batch is scored by weights trained on
             # everything else, so the levels are chosen on scores of unseen text,
             # while the weights shipped learn from every batch.
-            scored_by = {}
-            for batch in hold_out:
-                b, w = fit(training_examples([r for r in reads if batch not in r.reply["id"]] + examples, rule))
-                scored_by[batch] = Weights(b, None, w)
+            scored_by = {batch: trained_without(batch, reads, examples, rule) for batch in hold_out}
             best = choose_threshold(held, rule, scored_by, shipped, lang, hold_out)
             quiet = choose_silence(held, rule, scored_by, shipped, lang, hold_out) if rule in FIND else None
             lone = None
             if rule in FIND and lang.rule(rule).severity == "error":
-                for batch in first_contact():
-                    if batch not in scored_by and batch not in blind:
-                        b, w = fit(training_examples([r for r in reads if batch not in r.reply["id"]] + examples, rule))
-                        scored_by[batch] = Weights(b, None, w)
-                recorded = [r for r in reads if any(b in r.reply["id"] for b in first_contact())]
-                lone = choose_lone(recorded, rule, scored_by, shipped, lang)
+                scored_by.update({batch: trained_without(batch, reads, examples, rule) for batch in first_contact()
+                                  if batch not in scored_by and batch not in blind})
+                lone = choose_lone(reads, rule, scored_by, shipped, lang)
             if best is None and quiet is None and lone is None:
                 print(f"  {code} {rule:<16} left out (no level gains more than it loses)")
                 continue
