@@ -163,10 +163,15 @@ class Analysis:
                 pieces.append(f"{TOK}{SEP}${SEP}")
                 items.append(None)
                 sentence_of.append(token.sentence - 1)
-            item_of.append(len(items))
-            for key in self.token_keys[i]:
-                positions.setdefault(key, []).append(len(items))
-            sentence_keys[token.sentence].update(self.token_keys[i])
+            n, keys = len(items), self.token_keys[i]
+            item_of.append(n)
+            for key in keys:
+                held = positions.get(key)
+                if held is None:
+                    positions[key] = [n]
+                else:
+                    held.append(n)
+            sentence_keys[token.sentence].update(keys)
             pieces.append(self._piece(i))
             items.append(i)
             sentence_of.append(token.sentence)
@@ -178,10 +183,7 @@ class Analysis:
         self.pieces, self.items, self.item_of, self.positions = pieces, items, item_of, positions
         self.sentence_met, self.sentence_of = [], sentence_of
         for keys in sentence_keys:
-            met = set()
-            for key in keys & sets.keys():
-                met.update(sets[key])
-            self.sentence_met.append(met)
+            self.sentence_met.append(set().union(*[sets[key] for key in keys & sets.keys()]))
         self.met = set().union(*self.sentence_met)     # the required key sets this text meets
         if "$" in positions and "$" in sets:           # `$` items belong to no sentence's keys
             self.met.update(sets["$"])
@@ -319,7 +321,7 @@ class Analysis:
         (a class's instances may: "happened because" and "because of")."""
         held = self.positions.keys()
         for plain, prefixes in pattern.required_split:
-            if held.isdisjoint(plain) and not any(self._wild_keys(k) for k in prefixes):
+            if held.isdisjoint(plain) and not any(map(self._holds_wild, prefixes)):
                 return
         if pattern.first is None:
             starts = range(len(self.items))
@@ -341,6 +343,18 @@ class Analysis:
                 if not every_start:
                     reached = m.end()
                 yield (m.start(), m.end()), m
+
+    def _holds_wild(self, key: str) -> bool:
+        """Whether some key fits a wild key (asked some 800 times a check in Arabic:
+        one look-up in the sorted keys, no list made)."""
+        if key[1:2] == SUFFIX:
+            return bool(self._suffixed(key))
+        keys = self._sorted_keys
+        if keys is None:
+            keys = self._sorted_keys = sorted(self.positions)
+        stem = key[:-1]
+        i = bisect_left(keys, stem)
+        return i < len(keys) and keys[i].startswith(stem)
 
     def _prefixed(self, key: str) -> list[str]:
         """The keys that begin with key (less its PREFIX mark): "=refund" + PREFIX ->
@@ -380,7 +394,8 @@ class Analysis:
     def all_matches(self, patterns) -> list[tuple[int, int]]:
         """The matches of several patterns, overlapping or touching ones merged into one."""
         merged: list[tuple[int, int]] = []
-        for r in sorted({r for p in patterns for r in self.matches(p)}):
+        met = self.met      # most patterns cannot match: ruled out here, before a call each
+        for r in sorted({r for p in patterns if p.need is None or met.issuperset(p.need) for r in self.matches(p)}):
             if merged and r[0] <= merged[-1][1]:
                 merged[-1] = (merged[-1][0], max(merged[-1][1], r[1]))
             else:
@@ -405,10 +420,12 @@ class Analysis:
         out = []
         if weights.threshold is None:
             return out
+        tokens = self.tokens
         for first, end, keys in self.sentence_features():
-            words = [i for i in range(first, end) if self.tokens[i].word]
-            if words and weights.reaches(keys):
-                out.append(((words[0], end), keys))
+            if weights.reaches(keys):
+                word = next((i for i in range(first, end) if tokens[i].word), None)
+                if word is not None:
+                    out.append(((word, end), keys))
         return out
 
     def silenced(self, rule_id: str, found: tuple[int, int]) -> frozenset[str] | None:
