@@ -70,7 +70,10 @@ FIND = ("refusal", "blame-customer", "excuse", "condescension", "deflect-ownersh
 # much as the requirement itself, and for empathy that showed: a reply with a refund and
 # a follow-up but no word of the customer's trouble scored 0.98 on "refund" and "I'll".
 VETO = ("fix-missing", "ask-missing", "apology-missing", "followup-missing")
-THRESHOLDS = tuple(round(0.5 + 0.05 * k, 2) for k in range(10))
+# Up to 0.99: a text the tests assert can score above 0.95 (Arabic fix-missing: a
+# hand-off scored 0.965), and a grid stopping at 0.95 then left the rule no level at
+# all, though 0.97 turned 27 held-out replies right and 1 wrong.
+THRESHOLDS = tuple(round(0.5 + 0.05 * k, 2) for k in range(10)) + (0.97, 0.98, 0.99)
 # Levels under which a presence rule's pattern match may be silenced: only where the
 # weights are all but sure the sentence is innocent.
 SILENT_BELOW = (0.01, 0.02, 0.03, 0.05, 0.08, 0.1)
