@@ -394,7 +394,7 @@ class Analysis:
     def all_matches(self, patterns) -> list[tuple[int, int]]:
         """The matches of several patterns, overlapping or touching ones merged into one."""
         merged: list[tuple[int, int]] = []
-        met = self.met      # most patterns cannot match: ruled out here, before a call each
+        met = self.met      # most patterns cannot match: ruled out here (as _may_match would), before a call each
         for r in sorted({r for p in patterns if p.need is None or met.issuperset(p.need) for r in self.matches(p)}):
             if merged and r[0] <= merged[-1][1]:
                 merged[-1] = (merged[-1][0], max(merged[-1][1], r[1]))
@@ -432,26 +432,15 @@ class Analysis:
         """When every sentence a pattern match touches scores below the rule's
         silent_below, the keys of the one that scored highest; otherwise None."""
         weights = self.lang.model[rule_id]
-        return self._all_below(weights, found, weights.silent_below)
+        return self.all_below(weights, found, weights.silent_below)
 
-    def _all_below(self, weights, found: tuple[int, int], level: float | None) -> frozenset[str] | None:
+    def all_below(self, weights, found: tuple[int, int], level: float | None) -> frozenset[str] | None:
         """When every sentence a token range touches scores below the level, the keys
         of the one that scored highest; otherwise None."""
         touched = [keys for first, end, keys in self.sentence_features() if first < found[1] and found[0] < end]
         if touched and all(weights.below(keys, level) for keys in touched):
             return max(touched, key=weights.logit)
         return None
-
-    def lone_doubted(self, rule: Rule, found: list[tuple[int, int]]) -> list[frozenset[str]] | None:
-        """When every sentence a presence rule's findings (token ranges) touch scores
-        below the rule's lone_below (doubted enough to drop them if they are the
-        reply's only error): the keys of the highest-scoring sentence of each;
-        otherwise None."""
-        weights = self.lang.model.get(rule.id)
-        if not found or weights is None or weights.lone_below is None:
-            return None
-        keys = [self._all_below(weights, r, weights.lone_below) for r in found]
-        return None if any(k is None for k in keys) else keys
 
     def span(self, tokens: tuple[int, int]) -> tuple[int, int]:
         """Offsets in the text as typed of a token range."""
@@ -485,6 +474,19 @@ def presence(rule: Rule, analysis: Analysis) -> list[tuple[int, int]]:
     return sorted(r for r in found
                   if not any(_overlaps(r, v) for v in vetoes) and not all(analysis.quoted[r[0]:r[1]])
                   and not owning.intersection(tokens[i].sentence for i in range(*r)))
+
+
+def lone_doubted(rule: Rule, analysis: Analysis) -> list[frozenset[str]] | None:
+    """When every sentence a presence rule's findings touch scores below the rule's
+    lone_below (doubted enough to drop them if they are the reply's only error): the
+    keys of the highest-scoring sentence of each; otherwise None. Asked first whether
+    the rule has a lone_below at all, before its findings are looked for again."""
+    weights = analysis.lang.model.get(rule.id)
+    if rule.kind != "presence" or weights is None or weights.lone_below is None:
+        return None
+    found = presence(rule, analysis)
+    keys = [analysis.all_below(weights, r, weights.lone_below) for r in found]
+    return None if not keys or any(k is None for k in keys) else keys
 
 
 def absent(rule: Rule, analysis: Analysis) -> bool:
@@ -559,14 +561,17 @@ def lone_error(findings: list[Finding]) -> str | None:
     return next(iter(errors)) if len(errors) == 1 else None
 
 
-def lone_doubt_dropped(findings: list[Finding], lang: Language, analysis: Analysis) -> list[Finding]:
+def run_rules(analysis: Analysis, key_terms=None) -> list[Finding]:
+    """Findings of every rule of the text's language, before the learned layer drops
+    a lone one (lone_doubt_dropped)."""
+    return [f for rule in analysis.lang.rules for f in run_rule(rule, analysis.lang, analysis, key_terms)]
+
+
+def lone_doubt_dropped(findings: list[Finding], analysis: Analysis) -> list[Finding]:
     """The findings without those of a presence rule that is the reply's only error
     when the weights doubt every sentence it touches (the rule's lone_below)."""
     rule_id = lone_error(findings)
-    rule = lang.rule(rule_id) if rule_id is not None else None
-    if rule is None or rule.kind != "presence":
-        return findings
-    if analysis.lone_doubted(rule, presence(rule, analysis)) is None:
+    if rule_id is None or lone_doubted(analysis.lang.rule(rule_id), analysis) is None:
         return findings
     return [f for f in findings if f.rule != rule_id]
 
@@ -581,8 +586,7 @@ def check(text: str, lang: str, scenario: str | None = None) -> Report:
     if len(text) > MAX_CHARS:
         raise CheckInputError(f"the text has {len(text)} characters; the limit is {MAX_CHARS}")
     analysis = Analysis(text, rules)
-    findings = lone_doubt_dropped([f for rule in rules.rules for f in run_rule(rule, rules, analysis, key_terms)],
-                                  rules, analysis)
+    findings = lone_doubt_dropped(run_rules(analysis, key_terms), analysis)
     findings.sort(key=Finding.sort_key)
     return Report(
         lang=lang, scenario=scenario,
@@ -600,7 +604,7 @@ def explain(analysis: Analysis) -> str:
         extra = list(token.readings[1:]) + ["~" + s for s in token.stems if s not in token.readings]
         lines.append(f"{token.sentence:>2} {token.text:<16} {'/'.join(extra):<24} {tags}")
     lines.append("")
-    alone = lone_error([f for r in analysis.lang.rules for f in run_rule(r, analysis.lang, analysis)])
+    alone = lone_error(run_rules(analysis))
     for rule in analysis.lang.rules:
         lines.extend(_rule_matches(rule, analysis, alone))
     return "\n".join(lines)
@@ -643,14 +647,13 @@ def _rule_matches(rule: Rule, analysis: Analysis, alone: str | None) -> list[str
                     start, end = analysis.span(r)
                     out.append(f"   learned         {weights.score(keys):.2f} (silent below {weights.silent_below:.2f})"
                                f" -> silences {analysis.doc.original[start:end]!r}  [{top_keys(keys, 1)}]")
-        if rule.kind == "presence" and weights.lone_below is not None:
-            doubted = analysis.lone_doubted(rule, presence(rule, analysis))
-            if doubted is not None:
-                keys = max(doubted, key=weights.logit)
-                what = ("drops its findings: the reply's only error" if alone == rule.id
-                        else "keeps its findings: not the reply's only error")
-                out.append(f"   learned         {weights.score(keys):.2f} (alone below {weights.lone_below:.2f})"
-                           f" -> {what}  [{top_keys(keys, 1)}]")
+        doubted = lone_doubted(rule, analysis)
+        if doubted is not None:
+            keys = max(doubted, key=weights.logit)
+            what = ("drops its findings: the reply's only error" if alone == rule.id
+                    else "keeps its findings: not the reply's only error")
+            out.append(f"   learned         {weights.score(keys):.2f} (alone below {weights.lone_below:.2f})"
+                       f" -> {what}  [{top_keys(keys, 1)}]")
         return out
 
     def top_keys(keys, sign: int) -> str:

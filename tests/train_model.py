@@ -57,7 +57,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
 from accuracy import CORPUS, load  # noqa: E402
-from checks.engine import Analysis, absent, lone_error, presence, run_rule  # noqa: E402
+from checks.engine import Analysis, absent, lone_error, presence, run_rules  # noqa: E402
 from checks.model import Weights  # noqa: E402
 from checks.rules import LANGUAGES, language, model_path  # noqa: E402
 
@@ -181,6 +181,7 @@ def rule_examples(lang, rule: str) -> list[Read]:
 
 
 @lru_cache(maxsize=None)
+@lru_cache(maxsize=None)     # asked for every rule's levels: read and analysed once per language
 def asserted_texts(lang) -> list[tuple[Read, set[str], set[str], set[str]]]:
     """The texts whose verdicts the tests assert, each with the rules that must not
     fire on it, the absence rules that must stay missing and the presence rules that
@@ -276,6 +277,16 @@ def highest_match_score(read: Read, rule_data, model: Weights) -> float | None:
                if any(first < b and a < end for a, b in found))
 
 
+def kept_findings_floor(lang, rule: str, shipped: Weights, alone: bool = False) -> float:
+    """The lowest score the shipped weights give a finding of the rule on a text the
+    tests assert it must fire on (alone: only texts where it is the only error), or 1.0:
+    a level dropping findings must stay at or below it."""
+    rule_data = lang.rule(rule)
+    return min((m for read, _, _, must_fire in asserted_texts(lang)
+                if rule in must_fire and (not alone or lone_error(run_rules(read.analysis)) == rule)
+                for m in [highest_match_score(read, rule_data, shipped)] if m is not None), default=1.0)
+
+
 def choose_silence(reads: list[Read], rule: str, scored_by: dict[str, Weights], shipped: Weights, lang,
                    batches: list[str]):
     """The level under which the patterns' findings are silenced with the best gains
@@ -283,8 +294,7 @@ def choose_silence(reads: list[Read], rule: str, scored_by: dict[str, Weights], 
     even on any one held-out batch, and below the score the shipped weights give every
     finding a text the tests assert must keep; or None."""
     rule_data = lang.rule(rule)
-    ceiling = min((m for read, _, _, must_fire in asserted_texts(lang) if rule in must_fire
-                   for m in [highest_match_score(read, rule_data, shipped)] if m is not None), default=1.0)
+    ceiling = kept_findings_floor(lang, rule, shipped)
     rows = []
     for r in reads:
         batch = batch_of(r, batches)
@@ -312,11 +322,8 @@ def choose_lone(reads: list[Read], rule: str, scored_by: dict[str, Weights], shi
     by the weights trained without it), no worse than even on any one of them, and
     below the score the shipped weights give every asserted text whose only error the
     rule must be; or None."""
-    rule_data = lang.rule(rule)
     errors = {r.id for r in lang.rules if r.severity == "error"}
-    ceiling = min((m for read, _, _, must_fire in asserted_texts(lang)
-                   if rule in must_fire and lone_error([f for r in lang.rules for f in run_rule(r, lang, read.analysis)]) == rule
-                   for m in [highest_match_score(read, rule_data, shipped)] if m is not None), default=1.0)
+    ceiling = kept_findings_floor(lang, rule, shipped, alone=True)
     rows = []       # per reply whose only error at first contact was this rule: batch, good?, score
     for batch, said in first_contact().items():
         for r in reads:
