@@ -19,15 +19,17 @@ few of.
 
 The levels at which the weights speak are chosen on the held-out batches by
 cross-fitting: each held-out batch is scored by weights trained on everything but it,
-with the patterns' verdicts as they are. Each threshold from 0.50 to 0.95 is scored,
+with the patterns' verdicts as they are. Each threshold from 0.50 to 0.99 is scored,
 among those above every score of a text whose verdict the tests assert and the model
 would change (the rules' examples, tests/replies/, the scenarios' model answers,
 scored by the weights shipped: the model may never contradict them): a reply the model
 turns right is a gain, a reply it turns wrong a loss, and a loss counts twice (a good
 reply told it fails, or harm let through, is the worst mistake). The threshold with
-the best score is kept if that score is above zero and it is no worse than even on
-each held-out batch alone (a rule that helped one batch a lot and harmed the other does
-not generalise; ties go to the higher threshold). A presence rule's level for
+the best score is kept if that score is above zero and, on each held-out batch alone,
+it loses no more than one reply's worth (a rule that helped one batch a lot and harmed
+another does not generalise; a single reply turned wrong on a batch of 80 is noise, and
+with eight batches held out, demanding none let one such reply veto a level that turned
+29 right and 2 wrong; ties go to the higher threshold). A presence rule's level for
 silencing its patterns' findings (0.01 to 0.10: a finding whose sentences all score
 below it is dropped) is chosen the same way, below the score of every finding the
 tests assert. An error rule's level for dropping a finding that would be the reply's
@@ -84,6 +86,9 @@ SILENT_BELOW = (0.01, 0.02, 0.03, 0.05, 0.08, 0.1)
 LONE_BELOW = (0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5)
 FIRST_CONTACT = ROOT / "tests" / "corpus" / "first-contact"
 LOSS_WEIGHT = 2
+# The most a level may lose on any one held-out batch (gains - LOSS_WEIGHT x losses):
+# one reply turned wrong, net.
+BATCH_SLACK = LOSS_WEIGHT
 # Training: L2-penalised logistic regression by full-batch AdaGrad over the keys seen
 # in at least MIN_SEEN training examples (rarer ones only memorise); weights are kept
 # to two decimals, and those under MIN_WEIGHT dropped: the file stays small (it ships
@@ -236,8 +241,8 @@ def best_sentence(model: Weights, read: Read) -> float:
 def choose_threshold(reads: list[Read], rule: str, scored_by: dict[str, Weights], shipped: Weights, lang,
                      batches: list[str]):
     """The threshold with the best gains - 2 x losses on the held-out replies (each
-    batch scored by the weights trained without it), no worse than even on any one
-    held-out batch, and above every score the shipped weights give a text whose
+    batch scored by the weights trained without it), losing at most one reply's worth
+    on any one held-out batch, and above every score the shipped weights give a text whose
     verdict the tests assert; or None."""
     rule_data = lang.rule(rule)
     rows = []       # per reply: its batch, whether a change turns it right, its score, may it change
@@ -319,7 +324,7 @@ def first_contact() -> dict[str, dict[str, list]]:
 def choose_lone(reads: list[Read], rule: str, scored_by: dict[str, Weights], shipped: Weights, lang):
     """The level under which a finding that was a reply's only error at first contact
     is dropped, with the best gains - 2 x losses over the recorded batches (each scored
-    by the weights trained without it), no worse than even on any one of them, and
+    by the weights trained without it), losing at most one reply's worth on any one, and
     below the score the shipped weights give every asserted text whose only error the
     rule must be; or None."""
     errors = {r.id for r in lang.rules if r.severity == "error"}
@@ -347,14 +352,14 @@ def trained_without(batch: str, reads: list[Read], examples: list[Read], rule: s
 def best_level(levels, changes, batches: list[str]):
     """Of the levels (the most cautious first, which wins a tie), the one whose
     changes (batch, turned right?) score best as gains - 2 x losses, if above zero and
-    no worse than even on any one batch; as (value, level, gains, losses), or None."""
+    losing at most BATCH_SLACK on any one batch; as (value, level, gains, losses), or None."""
     best = None
     for level in levels:
         gains, losses = dict.fromkeys(batches, 0), dict.fromkeys(batches, 0)
         for batch, right in changes(level):
             gains[batch] += right
             losses[batch] += not right
-        if any(gains[b] < LOSS_WEIGHT * losses[b] for b in batches):
+        if any(gains[b] - LOSS_WEIGHT * losses[b] < -BATCH_SLACK for b in batches):
             continue    # it must not do harm on any one batch: a sum can hide that
         value = sum(gains.values()) - LOSS_WEIGHT * sum(losses.values())
         if value > 0 and (best is None or value > best[0]):
