@@ -185,7 +185,6 @@ def rule_examples(lang, rule: str) -> list[Read]:
     return out
 
 
-@lru_cache(maxsize=None)
 @lru_cache(maxsize=None)     # asked for every rule's levels: read and analysed once per language
 def asserted_texts(lang) -> list[tuple[Read, set[str], set[str], set[str]]]:
     """The texts whose verdicts the tests assert, each with the rules that must not
@@ -295,9 +294,9 @@ def kept_findings_floor(lang, rule: str, shipped: Weights, alone: bool = False) 
 def choose_silence(reads: list[Read], rule: str, scored_by: dict[str, Weights], shipped: Weights, lang,
                    batches: list[str]):
     """The level under which the patterns' findings are silenced with the best gains
-    - 2 x losses on the held-out replies (scored as for the thresholds), no worse than
-    even on any one held-out batch, and below the score the shipped weights give every
-    finding a text the tests assert must keep; or None."""
+    - 2 x losses on the held-out replies (scored as for the thresholds), losing at most
+    one reply's worth on any one held-out batch, and below the score the shipped weights
+    give every finding a text the tests assert must keep; or None."""
     rule_data = lang.rule(rule)
     ceiling = kept_findings_floor(lang, rule, shipped)
     rows = []
