@@ -82,10 +82,11 @@ SILENT_BELOW = (0.01, 0.02, 0.03, 0.05, 0.08, 0.1)
 # Levels under which a finding that would be the reply's only error is dropped. They
 # are chosen on what the checker said to each batch when it first met it
 # (tests/corpus/first-contact/): once audited, a batch no longer shows the false alarms
-# that fresh text brings, so its present findings would choose nothing. Up to 0.9: on
-# first contact (b11 to b22) a lone blame-customer finding was a good reply told it fails
-# 41 times and harm caught 3 times; a lone excuse 60 and 22.
-LONE_BELOW = (0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
+# that fresh text brings, so its present findings would choose nothing. Not above 0.5:
+# levels up to 0.9 (tried in stop 29) changed nothing on a blind batch, and at 0.6 the
+# weights dropped a plain excuse ("the disc was printed exactly as approved, so the fault
+# is with the pressing plant"), the bigram "the fault" being mostly owned in the corpus.
+LONE_BELOW = (0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5)
 FIRST_CONTACT = ROOT / "tests" / "corpus" / "first-contact"
 LOSS_WEIGHT = 2
 # The most a level may lose on any one held-out batch (gains - LOSS_WEIGHT x losses):
